@@ -1,0 +1,3 @@
+from opswizard.cli import main
+
+main()

@@ -1,0 +1,328 @@
+"""The command line. Headless commands use the core only; the TUI is imported lazily.
+
+Exit codes: 0 fine, 1 findings or errors, 2 usage.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+import click
+
+from . import __version__
+from .core import store
+from .core.checks import check_entry
+from .core.findings import Finding
+from .core.sanitize import clean, clean_line, dumps
+from .core.template import CATEGORIES, SEVERITIES, STATUSES
+
+KB_HELP = "Knowledge base folder (default: $OPSWIZARD_KB, else docs/ops-knowledge in this git repo)."
+
+
+def _root(ctx: click.Context, kb: str | None) -> Path:
+    return store.find_root(kb or (ctx.obj or {}).get("kb"))
+
+
+def kb_option(func: Any) -> Any:
+    return click.option("--kb", type=click.Path(file_okay=False), help=KB_HELP)(func)
+
+
+@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@kb_option
+@click.version_option(__version__, prog_name="opswizard")
+@click.pass_context
+def main(ctx: click.Context, kb: str | None) -> None:
+    """opswizard: write, validate and browse operational learning entries.
+
+    With no command, opens the knowledge base browser.
+    """
+    ctx.ensure_object(dict)
+    ctx.obj["kb"] = kb
+    if ctx.invoked_subcommand is None:
+        ctx.invoke(browse, kb=kb)
+
+
+# -- shared -------------------------------------------------------------------------------
+def _files(paths: Iterable[Path]) -> Iterator[tuple[Path, str | None]]:
+    """Files to look at: folders scanned, files as given; (path, problem) for missing ones."""
+    for path in paths:
+        if path.is_symlink() and not path.exists():
+            yield path, "broken symlink"
+        elif path.is_dir():
+            for found in store.scan(path):
+                yield found, None
+        elif path.exists() or path.is_symlink():
+            yield path, None
+        else:
+            yield path, "no such file or folder"
+
+
+def file_findings(path: Path) -> tuple[store.Loaded | None, list[Finding]]:
+    """Load a file and everything wrong with it, findings carrying line numbers."""
+    try:
+        loaded = store.load(path)
+    except store.StoreError as exc:
+        return None, [Finding("error", str(exc).removeprefix(f"{path}: "), 0)]
+    result = loaded.result
+    findings = list(result.findings)
+    if result.writable and any(p.section for p in result.entry.layout):
+        for finding in check_entry(result.entry):
+            line = result.locations.get(finding.where, 0)
+            if not line and finding.where.startswith("field:"):
+                line = _section_line(result, finding.where.removeprefix("field:"))
+            elif not line and finding.where.startswith("action:"):
+                line = result.locations.get("section:follow_up_actions", 0)
+            findings.append(Finding(finding.level, finding.message, line, finding.where))
+    return loaded, findings
+
+
+def _section_line(result: Any, field_key: str) -> int:
+    from .core.template import FIELD_BY_KEY
+
+    spec, _ = FIELD_BY_KEY[field_key]
+    return int(result.locations.get(f"section:{spec.key}", 0))
+
+
+def _echo(text: str, err: bool = False) -> None:
+    click.echo(clean(text), err=err)
+
+
+# -- validate -----------------------------------------------------------------------------
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print findings as JSON.")
+@click.option("--ignore-warnings", is_flag=True, help="Report and count errors only.")
+@kb_option
+@click.pass_context
+def validate(
+    ctx: click.Context, paths: tuple[Path, ...], as_json: bool, ignore_warnings: bool,
+    kb: str | None,
+) -> None:
+    """Check entries and report every problem, one line each.
+
+    PATHS are files or folders (default: the knowledge base). Each finding is
+    printed as `PATH:LINE: error|warning: message`. Exits 1 if anything was
+    found, 0 if all is well. A broken file is a finding, never a crash.
+    """
+    targets = list(paths) or [_root(ctx, kb)]
+    report: list[dict[str, Any]] = []
+    errors = warnings = files = 0
+    for path, problem in _files(targets):
+        files += 1
+        if problem:
+            findings = [Finding("error", problem, 0)]
+        else:
+            _, findings = file_findings(path)
+        if ignore_warnings:
+            findings = [f for f in findings if f.level == "error"]
+        errors += sum(f.level == "error" for f in findings)
+        warnings += sum(f.level == "warning" for f in findings)
+        if as_json:
+            report.append({"path": str(path), "findings": [f.to_dict() for f in findings]})
+        else:
+            for f in findings:
+                click.echo(clean_line(f"{path}:{f.line}: {f.level}: {f.message}"))
+    if as_json:
+        click.echo(dumps({"files": report, "checked": files, "errors": errors,
+                          "warnings": warnings}, indent=2))
+    else:
+        summary = f"{files} file{'s' if files != 1 else ''} checked: "
+        summary += f"{errors} error{'s' if errors != 1 else ''}, "
+        summary += f"{warnings} warning{'s' if warnings != 1 else ''}"
+        click.echo(summary, err=True)
+    ctx.exit(1 if errors or warnings else 0)
+
+
+# -- show ---------------------------------------------------------------------------------
+@main.command()
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the parsed entry as JSON.")
+@click.pass_context
+def show(ctx: click.Context, path: Path, as_json: bool) -> None:
+    """Print one entry as opswizard reads it.
+
+    Without --json, prints the entry in the template's layout (what opswizard
+    would save). With --json, prints every field once: title, category,
+    severity, date, tags, resolution_steps, follow_up_actions (text, done,
+    owner, deadline) and the rest, plus the completion checklist.
+    """
+    from .core.render import render_body
+    from .core.views import entry_to_dict
+
+    loaded, findings = file_findings(path)
+    if loaded is None:
+        for f in findings:
+            _echo(f"{path}:{f.line}: {f.level}: {f.message}", err=True)
+        ctx.exit(1)
+        return
+    if as_json:
+        data = entry_to_dict(loaded.entry)
+        data["path"] = str(path)
+        data["findings"] = [f.to_dict() for f in findings]
+        click.echo(dumps(data, indent=2))
+    else:
+        _echo(render_body(loaded.entry).rstrip("\n"))
+        for f in findings:
+            click.echo(clean_line(f"{path}:{f.line}: {f.level}: {f.message}"), err=True)
+    ctx.exit(1 if any(f.level == "error" for f in findings) else 0)
+
+
+# -- list ---------------------------------------------------------------------------------
+def load_all(root: Path) -> tuple[list[store.Loaded], list[tuple[Path, str]]]:
+    """Every entry under root, and (path, error) for files that are not usable entries."""
+    good: list[store.Loaded] = []
+    bad: list[tuple[Path, str]] = []
+    for path in store.scan(root):
+        try:
+            loaded = store.load(path)
+        except store.StoreError as exc:
+            bad.append((path, str(exc).removeprefix(f"{path}: ")))
+            continue
+        errors = loaded.result.errors
+        if errors and not any(p.section for p in loaded.entry.layout):
+            bad.append((path, errors[0].message))
+            continue
+        good.append(loaded)
+    return good, bad
+
+
+def newest_first(items: list[store.Loaded]) -> list[store.Loaded]:
+    from datetime import UTC, datetime
+
+    floor = datetime.min.replace(tzinfo=UTC)
+    return sorted(items, key=lambda it: (it.entry.when() or floor, str(it.path)), reverse=True)
+
+
+def _choice(values: Iterable[str]) -> click.Choice:
+    return click.Choice(list(values), case_sensitive=False)
+
+
+@main.command(name="list")
+@click.option("--json", "as_json", is_flag=True, help="Print entries as JSON.")
+@click.option("--category", type=_choice(CATEGORIES), help="Only this category.")
+@click.option("--severity", type=_choice(SEVERITIES), help="Only this severity.")
+@click.option("--status", type=_choice(STATUSES), help="Only drafts or only final entries.")
+@click.option("--tag", "tags", multiple=True, help="Only entries with this tag (repeatable).")
+@kb_option
+@click.pass_context
+def list_entries(
+    ctx: click.Context, as_json: bool, category: str | None, severity: str | None,
+    status: str | None, tags: tuple[str, ...], kb: str | None,
+) -> None:
+    """List the knowledge base's entries, newest first, one row each.
+
+    Files that cannot be read as entries are reported on stderr (exit 1).
+    """
+    from .core.tags import normalise_tag
+    from .core.views import summary
+
+    root = _root(ctx, kb)
+    good, bad = load_all(root)
+    wanted_tags = {normalise_tag(t) for t in tags}
+    rows = []
+    for loaded in newest_first(good):
+        entry = loaded.entry
+        if category and entry.category != category.lower():
+            continue
+        if severity and entry.severity != severity.upper():
+            continue
+        if status and entry.status != status.lower():
+            continue
+        if wanted_tags and not wanted_tags <= set(entry.tags):
+            continue
+        row = summary(entry)
+        row["path"] = str(loaded.path.relative_to(root) if loaded.path.is_relative_to(root)
+                          else loaded.path)
+        rows.append(row)
+    if as_json:
+        click.echo(dumps({"root": str(root), "entries": rows,
+                          "unreadable": [{"path": str(p), "error": e} for p, e in bad]},
+                         indent=2))
+    else:
+        for row in rows:
+            when = (row["date"] or "")[:16].replace("T", " ")
+            tags_text = ",".join(row["tags"])
+            line = (f"{when:16}  {row['severity'] or '-':8}  {row['category'] or '-':13}  "
+                    f"{row['status']:5}  {row['completeness']:3}%  {row['title']}"
+                    f"{'  [' + tags_text + ']' if tags_text else ''}  {row['path']}")
+            click.echo(clean_line(line))
+        if not rows and not bad:
+            click.echo(f"no entries in {root}", err=True)
+    for path, error in bad:
+        click.echo(clean_line(f"{path}:0: error: {error}"), err=True)
+    ctx.exit(1 if bad else 0)
+
+
+# -- import -------------------------------------------------------------------------------
+@main.command(name="import")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Say what would be written; write nothing.")
+@kb_option
+@click.pass_context
+def import_entries(ctx: click.Context, paths: tuple[Path, ...], dry_run: bool,
+                   kb: str | None) -> None:
+    """Copy hand-written entries into the knowledge base, normalised.
+
+    Each file goes under its conventional folder and file name
+    (ops-learning-YYYY-MM-DD-HH-MM-SS-CATEGORY-TITLE.md). Sources are never
+    modified; an existing file is never overwritten (a taken name gets a
+    suffix); a file already there with the same bytes is left alone.
+    """
+    from .core.naming import folder, file_name
+    from .core.render import render_bytes
+
+    root = _root(ctx, kb)
+    failed = 0
+    for path, problem in _files(paths):
+        if problem is None:
+            loaded, findings = file_findings(path)
+        else:
+            loaded, findings = None, [Finding("error", problem)]
+        if loaded is None or not loaded.result.writable or not loaded.entry.section_parts():
+            failed += 1
+            reason = next((f.message for f in findings if f.level == "error"), "unreadable")
+            click.echo(clean_line(f"skipped {path}: {reason}"), err=True)
+            continue
+        if not any(p.section for p in loaded.entry.layout if p.keep_empty):
+            failed += 1
+            click.echo(clean_line(f"skipped {path}: no template sections"), err=True)
+            continue
+        data = render_bytes(loaded.entry)
+        relative = folder(loaded.entry) / file_name(loaded.entry)
+        target = root / relative
+        if target.exists() and store.read_bytes(target) == data:
+            click.echo(clean_line(f"unchanged {target}"))
+            continue
+        if dry_run:
+            click.echo(clean_line(f"would write {target}"))
+            continue
+        try:
+            written = store.publish(root, Path(relative), data)
+        except store.StoreError as exc:
+            failed += 1
+            click.echo(clean_line(f"failed {path}: {exc}"), err=True)
+            continue
+        click.echo(clean_line(f"wrote {written}"))
+    ctx.exit(1 if failed else 0)
+
+
+# -- TUI commands (imported lazily) ---------------------------------------------------------
+@main.command()
+@kb_option
+@click.pass_context
+def browse(ctx: click.Context, kb: str | None) -> None:
+    """Browse the knowledge base by keyboard (the default command)."""
+    try:
+        from .tui.run import run_browser
+    except ImportError:  # pragma: no cover - until the browser lands
+        click.echo("The browser is not available yet; try `opswizard list`.", err=True)
+        ctx.exit(2)
+        return
+    ctx.exit(run_browser(_root(ctx, kb)))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

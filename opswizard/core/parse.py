@@ -1,0 +1,503 @@
+"""Read an entry from bytes or text: hand-written ones included, nothing lost.
+
+`parse_bytes` never raises for any input: a file it cannot use is a finding
+(`ParseResult.findings`), and `ParseResult.writable` is False when writing the
+entry back could lose or mangle what the file holds (not UTF-8, binary, broken
+frontmatter, merge conflict markers, too large).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from . import frontmatter as fm
+from .findings import Finding
+from .model import Action, EntryBase, Fence, Item, Part, new_id
+from .model import Entry as EntryModel
+from .tags import normalise_tag, tags_from_text
+from .template import (
+    SECTION_BY_KEY,
+    SECTIONS,
+    SectionKind,
+    SectionSpec,
+    is_tag_heading,
+    norm_heading,
+    section_for_heading,
+)
+
+MAX_FILE_BYTES = 1024 * 1024
+
+_HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$")
+_FENCE_OPEN = re.compile(r"^(\s*)(`{3,}|~{3,})(.*)$")
+_BULLET = re.compile(r"^ {0,3}[-*+][ \t]+(.*)$|^ {0,3}[-*+]$")
+_NUMBER = re.compile(r"^ {0,3}\d{1,9}[.)][ \t]+(.*)$|^ {0,3}\d{1,9}[.)]$")
+_STEP = re.compile(f"{_NUMBER.pattern}|{_BULLET.pattern}")  # bulleted steps are steps too
+_LABEL = re.compile(r"^\*\*(?P<a>[^*]+?)\*\*[ \t]*:[ \t]*(?P<at>.*)$|^\*\*(?P<b>[^*]+?):\*\*[ \t]*(?P<bt>.*)$", re.S)
+_CHECKBOX = re.compile(r"^\[(?P<mark>[ xX])\][ \t]*(?P<text>.*)$", re.S)
+_META = re.compile(r"[ \t]*\((?P<meta>[^()]*)\)[ \t]*$")
+_META_PAIR = re.compile(r"(owner|due|deadline|by)\s*:\s*([^,;]+)", re.I)
+_CONFLICT = re.compile(r"^(<{7}|>{7})( |$)")
+
+Line = tuple[int, str]  # (1-based line number, text without newline)
+
+
+@dataclass
+class ParseResult:
+    """An entry read from a file, what was wrong with it, and whether it may be rewritten."""
+
+    entry: EntryBase
+    findings: list[Finding] = field(default_factory=list)
+    writable: bool = True
+    locations: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.level == "error"]
+
+
+# -- fences ------------------------------------------------------------------------------
+class FenceTracker:
+    """Feed lines in order; `inside` says whether the last line fed was code."""
+
+    def __init__(self) -> None:
+        self.char = ""
+        self.length = 0
+        self.opened_at = 0
+
+    @property
+    def open(self) -> bool:
+        return bool(self.char)
+
+    def feed(self, no: int, line: str) -> bool:
+        """Return True if the line belongs to a fence (its markers included)."""
+        if self.char:
+            stripped = line.strip()
+            if (
+                stripped
+                and set(stripped) == {self.char}
+                and len(stripped) >= self.length
+            ):
+                self.char = ""
+            return True
+        match = _FENCE_OPEN.match(line)
+        if match:
+            marker, info = match.group(2), match.group(3)
+            if marker[0] == "`" and "`" in info:
+                return False
+            self.char, self.length, self.opened_at = marker[0], len(marker), no
+            return True
+        return False
+
+
+# -- entry points ------------------------------------------------------------------------
+def parse_bytes(data: bytes) -> ParseResult:
+    """Parse a file's bytes. Never raises."""
+    if len(data) > MAX_FILE_BYTES:
+        return _unusable(
+            f"file is {len(data):,} bytes, over the {MAX_FILE_BYTES // 1024} KiB limit for an entry"
+        )
+    if b"\x00" in data:
+        line = data.count(b"\n", 0, data.index(b"\x00")) + 1
+        return _unusable("binary file (NUL byte): not a markdown entry", line)
+    bom = data.startswith(b"\xef\xbb\xbf")
+    if bom:
+        data = data[3:]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        result = parse_text(data.decode("utf-8", errors="replace"))
+        result.findings.insert(
+            0,
+            Finding(
+                "error",
+                f"not UTF-8 (byte 0x{data[exc.start]:02x}): opened read-only, never rewritten",
+                line,
+            ),
+        )
+        result.writable = False
+        return result
+    result = parse_text(text)
+    result.entry.bom = bom
+    return result
+
+
+def _unusable(message: str, line: int = 1) -> ParseResult:
+    return ParseResult(EntryModel(layout=[]), [Finding("error", message, line)], writable=False)
+
+
+def parse_text(text: str) -> ParseResult:
+    """Parse an entry's text. Never raises."""
+    try:
+        return _parse(text)
+    except RecursionError:  # pragma: no cover - defensive: nothing here recurses on input
+        return _unusable("entry is nested too deeply to read")
+
+
+def _parse(text: str) -> ParseResult:
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    first_break = text.find("\n")
+    crlf = first_break > 0 and text[first_break - 1] == "\r"
+    text = text.replace("\r\n", "\n")
+    result = ParseResult(EntryModel(layout=[]))
+    result.entry.newline = "\r\n" if crlf else "\n"
+    try:
+        fm_text, body, body_line = fm.split(text)
+    except fm.FrontmatterError as exc:
+        result.findings.append(Finding("error", str(exc), exc.line))
+        result.writable = False
+        fm_text, body, body_line = None, text, 1
+    if fm_text is not None:
+        _read_frontmatter(result, fm_text)
+    else:
+        result.entry.id = ""
+    _read_body(result, body, body_line)
+    if not result.entry.id:
+        result.entry.id = stable_id(text)
+    return result
+
+
+def stable_id(text: str) -> str:
+    """An id for an entry that has none: derived from its text, so re-reading agrees."""
+    import uuid
+
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, "opswizard:" + text))
+
+
+def _read_frontmatter(result: ParseResult, source: str) -> None:
+    entry = result.entry
+    try:
+        data = fm.load(source, base_line=2)
+    except fm.FrontmatterError as exc:
+        result.findings.append(Finding("error", str(exc), exc.line))
+        result.writable = False
+        entry.id = ""
+        return
+    for line, message in data.warnings:
+        result.findings.append(Finding("warning", message, line))
+    values = data.values
+    entry.id = str(values.get("id") or "")
+    status = str(values.get("status", "draft")).strip().lower()
+    if status in ("draft", "final"):
+        entry.status = status  # type: ignore[assignment]
+    else:
+        result.findings.append(
+            Finding("warning", f"status {values.get('status')!r} is not draft or final", 1)
+        )
+        data.extra.append(("status", f"status: {fm.scalar(str(values.get('status')))}\n"))
+    tags = values.get("tags", [])
+    entry.tags = _merge_tags([], tags if isinstance(tags, list) else [tags])
+    entry.checklist_override = str(values.get("checklist_override", ""))
+    version = str(values.get("opswizard", ""))
+    if version and version != "1":
+        result.findings.append(
+            Finding("warning", f"written by opswizard schema {version!r}; this reads schema 1", 1)
+        )
+    entry.extra_frontmatter = data.extra
+
+
+def _merge_tags(current: list[str], more: list[str]) -> list[str]:
+    out = list(current)
+    for tag in more:
+        norm = normalise_tag(tag)
+        if norm and norm not in out:
+            out.append(norm)
+    return out
+
+
+# -- body ----------------------------------------------------------------------------------
+@dataclass
+class _Block:
+    spec: SectionSpec | None  # None: raw text
+    level: int
+    heading_line: int
+    lines: list[Line]
+    tags: bool = False
+
+
+def _blocks(result: ParseResult, body: str, first_line: int) -> list[_Block]:
+    blocks: list[_Block] = [_Block(None, 0, first_line, [])]
+    fences = FenceTracker()
+    for offset, line in enumerate(body.split("\n")):
+        no = first_line + offset
+        if fences.feed(no, line):
+            blocks[-1].lines.append((no, line))
+            continue
+        if _CONFLICT.match(line):
+            result.findings.append(
+                Finding("error", "merge conflict marker: resolve the conflict first", no)
+            )
+            result.writable = False
+        heading = _HEADING.match(line)
+        if heading:
+            level, name = len(heading.group(1)), heading.group(2)
+            spec = section_for_heading(name)
+            current = blocks[-1]
+            if spec is None and is_tag_heading(name):
+                blocks.append(_Block(None, level, no, [(no, line)], tags=True))
+                continue
+            if spec is not None:
+                blocks.append(_Block(spec, level, no, []))
+                continue
+            if current.spec is not None and level > current.level:
+                current.lines.append((no, line))  # a sub-heading inside a section
+                continue
+            if current.spec is not None or current.tags:
+                blocks.append(_Block(None, level, no, [(no, line)]))
+                continue
+        blocks[-1].lines.append((no, line))
+    if fences.open:
+        result.findings.append(
+            Finding("warning", "code fence is never closed: it runs to the end", fences.opened_at)
+        )
+    return blocks
+
+
+def _trim(lines: list[Line]) -> list[Line]:
+    start, end = 0, len(lines)
+    while start < end and not lines[start][1].strip():
+        start += 1
+    while end > start and not lines[end - 1][1].strip():
+        end -= 1
+    return lines[start:end]
+
+
+def _read_body(result: ParseResult, body: str, first_line: int) -> None:
+    entry = result.entry
+    seen: set[str] = set()
+    for block in _blocks(result, body, first_line):
+        if block.tags:
+            lines = [line for _, line in block.lines[1:]]
+            bullets = [line for line in lines if _BULLET.match(line)]
+            entry.tags = _merge_tags(entry.tags, tags_from_text("\n".join(bullets or lines)))
+            continue
+        if block.spec is None:
+            lines = _trim(block.lines)
+            if lines:
+                text = "\n".join(line for _, line in lines)
+                if entry.layout and entry.layout[-1].section is None:
+                    entry.layout[-1].text += "\n\n" + text
+                else:
+                    entry.layout.append(Part(text=text))
+            continue
+        spec = block.spec
+        if spec.key in seen:
+            result.findings.append(
+                Finding(
+                    "warning",
+                    f"section {spec.heading!r} appears twice: the second is kept as text",
+                    block.heading_line,
+                )
+            )
+            raw = [(block.heading_line, "### " + spec.heading), *_trim(block.lines)]
+            entry.layout.append(Part(text="\n".join(line for _, line in raw)))
+            continue
+        seen.add(spec.key)
+        result.locations[f"section:{spec.key}"] = block.heading_line
+        lines = _trim(block.lines)
+        _READERS[spec.kind](result, spec, lines)
+        entry.layout.append(Part(section=spec.key, keep_empty=True))
+    _insert_missing_sections(entry, seen)
+    if not seen:
+        result.findings.append(
+            Finding("error", "no template sections found: not an operational learning entry", 1)
+        )
+
+
+def _insert_missing_sections(entry: EntryBase, seen: set[str]) -> None:
+    order = {s.key: i for i, s in enumerate(SECTIONS)}
+    for index, spec in enumerate(SECTIONS):
+        if spec.key in seen:
+            continue
+        position = 0 if not entry.layout or entry.layout[0].section else 1
+        for at, part in enumerate(entry.layout):
+            if part.section and order[part.section] < index:
+                position = at + 1
+        entry.layout.insert(position, Part(section=spec.key))
+
+
+# -- list-shaped content -------------------------------------------------------------------
+@dataclass
+class _Chunk:
+    item: bool
+    first: Line
+    more: list[str] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return "\n".join([self.first[1], *self.more])
+
+
+def _chunks(lines: list[Line], marker: re.Pattern[str]) -> list[_Chunk]:
+    """Group lines into list items (a marker line and its continuation) and raw text."""
+    chunks: list[_Chunk] = []
+    fences = FenceTracker()
+    blanks: list[str] = []
+    for no, line in lines:
+        current = chunks[-1] if chunks else None
+        if fences.open:
+            assert current is not None
+            current.more.extend(blanks + [line])
+            blanks = []
+            fences.feed(no, line)
+            continue
+        match = marker.match(line)
+        if match:
+            chunks.append(_Chunk(True, (no, next((g for g in match.groups() if g), "") or "")))
+            blanks = []
+            fences.feed(no, match.group(0).lstrip(" -*+0123456789.)\t"))
+            continue
+        if not line.strip():
+            blanks.append(line)
+            continue
+        continues = current is not None and (
+            line[:1] in (" ", "\t") or (current.item and not blanks)
+        )
+        if continues and current is not None:
+            current.more.extend(blanks + [line])
+        elif current is not None and not current.item:
+            current.more.extend(blanks + [line])
+        else:
+            chunks.append(_Chunk(False, (no, line)))
+        blanks = []
+        fences.feed(no, line)
+    return chunks
+
+
+def _label(text: str) -> tuple[str | None, str]:
+    match = _LABEL.match(text)
+    if not match:
+        return None, text
+    if match.group("a") is not None:
+        return match.group("a").strip(), match.group("at")
+    return match.group("b").strip(), match.group("bt")
+
+
+def _read_fields(result: ParseResult, spec: SectionSpec, lines: list[Line]) -> None:
+    section = result.entry.section(spec.key)
+    by_label = {norm_heading(f.label): f for f in spec.fields}
+    filled: set[str] = set()
+    for chunk in _chunks(lines, _BULLET):
+        if not chunk.item:
+            section.extra.append(Item(text=chunk.text, raw=True))
+            continue
+        label, text = _label(chunk.text)
+        field_spec = by_label.get(norm_heading(label)) if label else None
+        if field_spec is None or field_spec.key in filled:
+            if field_spec is not None:
+                result.findings.append(
+                    Finding(
+                        "warning",
+                        f"{field_spec.label} is given twice: the first is used",
+                        chunk.first[0],
+                    )
+                )
+            section.extra.append(Item(label=label, text=text))
+            continue
+        filled.add(field_spec.key)
+        setattr(section, field_spec.key, text)
+        result.locations[f"field:{field_spec.key}"] = chunk.first[0]
+
+
+def _read_list(result: ParseResult, spec: SectionSpec, lines: list[Line]) -> None:
+    section = result.entry.section(spec.key)
+    marker = _STEP if spec.kind is SectionKind.STEPS else _BULLET
+    for chunk in _chunks(lines, marker):
+        if not chunk.item:
+            section.items.append(Item(text=chunk.text, raw=True))
+            continue
+        if spec.kind is SectionKind.LABELLED:
+            label, text = _label(chunk.text)
+            section.items.append(Item(label=label, text=text))
+        else:
+            section.items.append(Item(text=chunk.text))
+        result.locations.setdefault(f"item:{spec.key}:{len(section.items) - 1}", chunk.first[0])
+
+
+def _read_actions(result: ParseResult, spec: SectionSpec, lines: list[Line]) -> None:
+    section = result.entry.section(spec.key)
+    for chunk in _chunks(lines, _BULLET):
+        if not chunk.item:
+            section.items.append(Action(text=chunk.text, raw=True))
+            continue
+        result.locations[f"action:{len(section.items)}"] = chunk.first[0]
+        section.items.append(parse_action(chunk.text))
+
+
+def parse_action(text: str) -> Action:
+    """Read `[ ] text (owner: @dana, due: 2026-03-01)` (the bullet already removed)."""
+    done = False
+    box = _CHECKBOX.match(text)
+    if box:
+        done = box.group("mark") != " "
+        text = box.group("text")
+    owner = deadline = ""
+    meta = _META.search(text)
+    if meta:
+        pairs = _META_PAIR.findall(meta.group("meta"))
+        if pairs:
+            for key, value in pairs:
+                if key.lower() == "owner":
+                    owner = value.strip()
+                else:
+                    deadline = value.strip()
+            text = text[: meta.start()]
+    return Action(text=text, done=done, owner=owner, deadline=deadline)
+
+
+def _read_code(result: ParseResult, spec: SectionSpec, lines: list[Line]) -> None:
+    section = result.entry.section(spec.key)
+    fence: Fence | None = None
+    tracker = FenceTracker()
+    raw: list[Line] = []
+
+    def flush_raw() -> None:
+        trimmed = _trim(raw)
+        if trimmed:
+            section.items.append(Fence(code="\n".join(t for _, t in trimmed), raw=True))
+        raw.clear()
+
+    code: list[str] = []
+    for no, line in lines:
+        was_open = tracker.open
+        in_fence = tracker.feed(no, line)
+        if not in_fence:
+            raw.append((no, line))
+            continue
+        if not was_open:  # an opening marker
+            flush_raw()
+            info = _FENCE_OPEN.match(line).group(3).strip()  # type: ignore[union-attr]
+            fence = Fence(language=info.split()[0] if info else "")
+            code = []
+            continue
+        if not tracker.open:  # the closing marker
+            assert fence is not None
+            fence.code = "\n".join(code)
+            section.items.append(fence)
+            fence = None
+            continue
+        code.append(line)
+    if fence is not None:
+        fence.code = "\n".join(code)
+        section.items.append(fence)
+    flush_raw()
+
+
+def _read_prose(result: ParseResult, spec: SectionSpec, lines: list[Line]) -> None:
+    result.entry.section(spec.key).text = "\n".join(line for _, line in lines)
+
+
+_READERS = {
+    SectionKind.FIELDS: _read_fields,
+    SectionKind.STEPS: _read_list,
+    SectionKind.BULLETS: _read_list,
+    SectionKind.LABELLED: _read_list,
+    SectionKind.CODE: _read_code,
+    SectionKind.CHANGE: _read_code,
+    SectionKind.ACTIONS: _read_actions,
+    SectionKind.PROSE: _read_prose,
+}
+
+__all__ = ["ParseResult", "parse_bytes", "parse_text", "parse_action", "new_id", "SECTION_BY_KEY"]

@@ -1,0 +1,144 @@
+"""Write an entry in the template's layout: frontmatter for machine fields, then the body.
+
+`render(parse(render(e))) == render(e)`, byte for byte.
+"""
+
+from __future__ import annotations
+
+import re
+
+from . import frontmatter as fm
+from .model import Action, EntryBase, Fence, Item
+from .template import SCHEMA_VERSION, SECTION_BY_KEY, SectionKind, SectionSpec
+
+
+def render(entry: EntryBase) -> str:
+    """The entry's text, with the entry's own line endings."""
+    text = render_frontmatter(entry) + "\n" + render_body(entry)
+    if entry.newline == "\r\n":
+        text = text.replace("\n", "\r\n")
+    return ("\ufeff" if entry.bom else "") + text
+
+
+def render_bytes(entry: EntryBase) -> bytes:
+    return render(entry).encode("utf-8")
+
+
+def render_frontmatter(entry: EntryBase) -> str:
+    values: list[tuple[str, int | str | list[str]]] = [
+        ("opswizard", SCHEMA_VERSION),
+        ("id", entry.id),
+        ("status", entry.status),
+        ("tags", list(entry.tags)),
+    ]
+    if entry.checklist_override:
+        values.append(("checklist_override", entry.checklist_override))
+    return "---\n" + fm.dump(values, entry.extra_frontmatter) + "---\n"
+
+
+def render_body(entry: EntryBase) -> str:
+    parts: list[str] = []
+    for part in entry.layout:
+        if part.section is None:
+            if part.text:
+                parts.append(part.text)
+            continue
+        spec = SECTION_BY_KEY[part.section]
+        section = entry.section(spec.key)
+        if section.is_empty() and not part.keep_empty:
+            continue
+        content = render_section(spec, section)
+        parts.append(f"### {spec.heading}" + (f"\n{content}" if content else ""))
+    return "\n\n".join(parts) + "\n"
+
+
+def render_section(spec: SectionSpec, section: object) -> str:
+    """The lines under a section's heading (no trailing newline)."""
+    kind = spec.kind
+    if kind is SectionKind.FIELDS:
+        if getattr(section, "is_empty")():
+            return ""
+        lines = [_field_line(f.label, getattr(section, f.key)) for f in spec.fields]
+        return _join_items(lines, getattr(section, "extra"), _item_line(labelled=True))
+    if kind is SectionKind.PROSE:
+        return str(getattr(section, "text")).strip("\n")
+    items = getattr(section, "items")
+    if kind is SectionKind.STEPS:
+        return _join_items([], items, _step_lines(items))
+    if kind in (SectionKind.BULLETS, SectionKind.LABELLED):
+        return _join_items([], items, _item_line(labelled=kind is SectionKind.LABELLED))
+    if kind is SectionKind.ACTIONS:
+        return _join_items([], items, action_line)
+    return _join_items([], items, fence_text)
+
+
+def _field_line(label: str, value: str) -> str:
+    return f"- **{label}**: {value}".rstrip()
+
+
+def _item_line(labelled: bool):  # type: ignore[no-untyped-def]
+    def line(item: Item) -> str:
+        if labelled and item.label:
+            return f"- **{item.label}**: {item.text}".rstrip()
+        return f"- {item.text}".rstrip()
+
+    return line
+
+
+def _step_lines(items: list[Item]):  # type: ignore[no-untyped-def]
+    numbers: dict[int, int] = {}
+    for item in items:
+        if not item.raw:
+            numbers[id(item)] = len(numbers) + 1
+
+    def line(item: Item) -> str:
+        return f"{numbers[id(item)]}. {item.text}".rstrip()
+
+    return line
+
+
+def action_line(action: Action) -> str:
+    """`- [ ] text (owner: @dana, due: 2026-03-01)`."""
+    meta = [f"owner: {action.owner}" for _ in [0] if action.owner.strip()]
+    meta += [f"due: {action.deadline}" for _ in [0] if action.deadline.strip()]
+    suffix = f" ({', '.join(meta)})" if meta else ""
+    return f"- [{'x' if action.done else ' '}] {action.text}{suffix}".rstrip()
+
+
+def fence_marker(code: str) -> str:
+    """Backticks longer than any run of backticks that starts a line of the code."""
+    longest = max((len(m) for m in re.findall(r"^\s*(`{3,})", code, re.M)), default=0)
+    return "`" * max(3, longest + 1)
+
+
+def fence_text(fence: Fence) -> str:
+    if fence.raw:
+        return fence.code
+    marker = fence_marker(fence.code)
+    body = f"{fence.code}\n" if fence.code else ""
+    return f"{marker}{fence.language}\n{body}{marker}"
+
+
+def is_blank(item: Item | Action | Fence) -> bool:
+    """An item with nothing in it (an empty bullet the author added and never filled)."""
+    if isinstance(item, Fence):
+        return item.raw and not item.code.strip()
+    if isinstance(item, Action):
+        return not (item.text.strip() or item.owner.strip() or item.deadline.strip())
+    return not (item.text.strip() or (item.label or "").strip())
+
+
+def _join_items(head: list[str], items: list, line) -> str:  # type: ignore[no-untyped-def,type-arg]
+    """Items one per line; raw text and fences set apart by blank lines."""
+    out = "\n".join(head)
+    previous_apart = False
+    for item in items:
+        if is_blank(item):
+            continue
+        apart = bool(item.raw) or isinstance(item, Fence)
+        text = item.text if item.raw and not isinstance(item, Fence) else line(item)
+        if out:
+            out += "\n\n" if (apart or previous_apart) else "\n"
+        out += text
+        previous_apart = apart
+    return out

@@ -1,0 +1,38 @@
+"""Neutralise terminal control characters in text read from files.
+
+ESC, CSI, OSC, other C0/C1 controls, DEL and bidi overrides become visible
+escapes (`\\x1b`, `\\u202e`), so a file cannot retitle the terminal, write the
+clipboard, clear the screen or reorder what a reader sees.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+_BIDI = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+_CONTROL = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_BIDI}]")
+_CONTROL_KEEP_NL = _CONTROL
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group(0))
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def clean(text: str, keep_tabs: bool = True) -> str:
+    """Text safe to write to a terminal: newlines (and tabs) kept, other controls escaped."""
+    out = _CONTROL.sub(_escape, text)
+    return out if keep_tabs else out.replace("\t", "    ")
+
+
+def clean_line(text: str) -> str:
+    """As `clean`, and newlines shown as `\\n` so the text stays on one line."""
+    return clean(text).replace("\r", "\\r").replace("\n", "\\n")
+
+
+def dumps(data: Any, **kwargs: Any) -> str:
+    """JSON that keeps non-ASCII text readable but escapes C1 and bidi characters."""
+    text = json.dumps(data, ensure_ascii=False, **kwargs)
+    return _CONTROL.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)

@@ -1,0 +1,298 @@
+"""The knowledge base on disk: where it is, what is in it, and saving without loss.
+
+Everything read here is untrusted: the scan follows no symlink and opens no FIFO
+or device; reads are capped; saves are atomic (temp file in the same folder,
+fsync, `os.replace`, folder fsync) and a new entry never overwrites a file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import stat
+import subprocess
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from .model import EntryBase
+from .naming import collision_key, file_name, folder
+from .parse import MAX_FILE_BYTES, ParseResult, parse_bytes
+from .render import render_bytes
+
+DEFAULT_SUBDIR = Path("docs") / "ops-knowledge"
+TEMP_PREFIX = ".opswizard-"
+TEMP_SUFFIX = ".tmp"
+
+
+class StoreError(OSError):
+    """A save or read that cannot be done; the message says what to do next."""
+
+
+def find_root(explicit: str | os.PathLike[str] | None = None, cwd: Path | None = None) -> Path:
+    """`--kb PATH`, else `$OPSWIZARD_KB`, else docs/ops-knowledge in the enclosing git
+    repository, else the current folder."""
+    if explicit:
+        return Path(explicit).expanduser().absolute()
+    env = os.environ.get("OPSWIZARD_KB")
+    if env:
+        return Path(env).expanduser().absolute()
+    here = (cwd or Path.cwd()).absolute()
+    for candidate in (here, *here.parents):
+        if (candidate / ".git").exists():
+            return candidate / DEFAULT_SUBDIR
+    return here
+
+
+def git_toplevel(cwd: Path) -> Path | None:  # pragma: no cover - convenience for callers
+    try:
+        out = subprocess.run(
+            ["git", "rev-parse", "--show-toplevel"], cwd=cwd, capture_output=True, text=True,
+            timeout=5,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return Path(out.stdout.strip()) if out.returncode == 0 else None
+
+
+# -- reading ---------------------------------------------------------------------------------
+def scan(root: Path) -> Iterator[Path]:
+    """Every regular `*.md` file under root, not following symlinks, skipping hidden folders."""
+    stack = [root]
+    while stack:
+        current = stack.pop()
+        try:
+            with os.scandir(current) as it:
+                entries = sorted(it, key=lambda e: e.name)
+        except OSError:
+            continue
+        folders = []
+        for item in entries:
+            if item.name.startswith("."):
+                continue
+            try:
+                if item.is_symlink():
+                    continue
+                if item.is_dir(follow_symlinks=False):
+                    folders.append(Path(item.path))
+                elif item.name.endswith(".md") and item.is_file(follow_symlinks=False):
+                    yield Path(item.path)
+            except OSError:
+                continue
+        stack.extend(reversed(folders))
+
+
+def read_bytes(path: Path) -> bytes:
+    """A file's bytes, refusing what is not a regular file and what is over the cap."""
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError as exc:
+        if exc.errno == 40:  # ELOOP: a symlink
+            raise StoreError(f"{path}: is a symlink; opswizard does not follow links") from None
+        raise StoreError(f"{path}: cannot be read ({exc.strerror})") from None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise StoreError(f"{path}: not a regular file")
+        chunks = []
+        remaining = MAX_FILE_BYTES + 1
+        while remaining > 0:
+            chunk = os.read(fd, min(remaining, 1 << 16))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            remaining -= len(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
+@dataclass
+class Loaded:
+    """An entry read from disk, with what is needed to save it back safely."""
+
+    path: Path
+    result: ParseResult
+    digest: str  # sha256 of the bytes read: a save checks the file still has them
+    data: bytes
+
+    @property
+    def entry(self) -> EntryBase:
+        return self.result.entry
+
+
+def digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def load(path: Path) -> Loaded:
+    """Read and parse one file. Raises StoreError only when the file cannot be read at all."""
+    data = read_bytes(path)
+    result = parse_bytes(data)
+    return Loaded(path, result, digest(data), data)
+
+
+# -- writing ---------------------------------------------------------------------------------
+def _fsync_dir(path: Path) -> None:
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _write_temp(folder_path: Path, data: bytes, mode: int | None) -> str:
+    fd, temp = tempfile.mkstemp(dir=folder_path, prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temp, mode if mode is not None else 0o666 & ~_umask())
+    except BaseException:
+        _unlink_quietly(temp)
+        raise
+    return temp
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def _unlink_quietly(path: str | Path) -> None:
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
+
+
+def _ensure_folder(root: Path, target: Path) -> None:
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StoreError(f"cannot create {target.parent}: {exc.strerror}") from None
+    inside(root, target)
+
+
+def inside(root: Path, target: Path) -> None:
+    """Refuse a path that would resolve outside the knowledge base."""
+    real_root = root.resolve()
+    real = target.parent.resolve() / target.name
+    if real_root != real.parent and real_root not in real.parents:
+        raise StoreError(f"{target}: outside the knowledge base {root}; refused")
+
+
+def save_over(path: Path, data: bytes, expected: str | None = None) -> None:
+    """Replace an existing file atomically. `expected`: the digest it must still have."""
+    try:
+        info = os.lstat(path)
+    except FileNotFoundError:
+        if expected is not None:
+            raise ConflictError(path, "deleted") from None
+        info = None
+    if info is not None and stat.S_ISLNK(info.st_mode):
+        raise StoreError(f"{path}: is a symlink; refusing to save through it")
+    if info is not None and not stat.S_ISREG(info.st_mode):
+        raise StoreError(f"{path}: not a regular file; refusing to save over it")
+    if expected is not None and info is not None:
+        current = digest(read_bytes(path))
+        if current != expected:
+            raise ConflictError(path, "changed")
+    mode = stat.S_IMODE(info.st_mode) if info is not None else None
+    try:
+        temp = _write_temp(path.parent, data, mode)
+        try:
+            os.replace(temp, path)
+        except BaseException:
+            _unlink_quietly(temp)
+            raise
+    except OSError as exc:
+        if isinstance(exc, StoreError):
+            raise
+        raise StoreError(f"could not save {path}: {exc.strerror or exc}; nothing was changed") from None
+    _fsync_dir(path.parent)
+
+
+class ConflictError(StoreError):
+    """The file on disk is not what was opened: someone else changed or removed it."""
+
+    def __init__(self, path: Path, how: str) -> None:
+        super().__init__(f"{path} was {how} on disk since it was opened; nothing was written")
+        self.path = path
+        self.how = how
+
+
+def publish(root: Path, relative: Path, data: bytes, max_tries: int = 1000) -> Path:
+    """Write a new file at root/relative, never overwriting: a taken name gets `-2`, `-3`...
+
+    Names that differ only by case or Unicode normalisation count as taken.
+    """
+    target = root / relative
+    _ensure_folder(root, target)
+    try:
+        temp = _write_temp(target.parent, data, None)
+    except OSError as exc:
+        raise StoreError(f"could not save in {target.parent}: {exc.strerror}; text kept") from None
+    try:
+        taken = {collision_key(name) for name in os.listdir(target.parent)}
+        stem = target.name[: -len(".md")]
+        for n in range(1, max_tries + 1):
+            name = f"{stem}.md" if n == 1 else f"{stem}-{n}.md"
+            if collision_key(name) in taken:
+                continue
+            candidate = target.parent / name
+            try:
+                os.link(temp, candidate)
+            except FileExistsError:
+                continue
+            except OSError as exc:
+                raise StoreError(f"could not save {candidate}: {exc.strerror}; text kept") from None
+            _fsync_dir(target.parent)
+            return candidate
+        raise StoreError(f"no free name for {target} after {max_tries} tries")
+    finally:
+        _unlink_quietly(temp)
+
+
+def entry_path(root: Path, entry: EntryBase) -> Path:
+    """Where a new entry goes (before collision suffixes)."""
+    return root / folder(entry) / file_name(entry)
+
+
+def save_new(root: Path, entry: EntryBase) -> Path:
+    return publish(root, folder(entry) / file_name(entry), render_bytes(entry))
+
+
+def clean_temp_files(root: Path, older_than: float = 60.0) -> list[Path]:
+    """Remove temp files a killed save left behind (only ones older than `older_than` s)."""
+    removed = []
+    now = time.time()
+    stack = [root]
+    while stack:
+        current = stack.pop()
+        try:
+            with os.scandir(current) as it:
+                for item in it:
+                    if item.is_dir(follow_symlinks=False) and item.name != ".git":
+                        stack.append(Path(item.path))
+                    elif (
+                        item.name.startswith(TEMP_PREFIX)
+                        and item.name.endswith(TEMP_SUFFIX)
+                        and item.is_file(follow_symlinks=False)
+                        and now - item.stat(follow_symlinks=False).st_mtime > older_than
+                    ):
+                        _unlink_quietly(item.path)
+                        removed.append(Path(item.path))
+        except OSError:
+            continue
+    return removed

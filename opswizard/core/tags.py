@@ -1,0 +1,25 @@
+"""Tags: one spelling for each (`Connection Pool`, `connection_pool` -> `connection-pool`)."""
+
+from __future__ import annotations
+
+import re
+
+_BACKTICKED = re.compile(r"`([^`\n]+)`")
+
+
+def normalise_tag(tag: str) -> str:
+    """Lower case, words joined by `-`; characters that cannot be in a tag dropped."""
+    text = tag.strip().strip("`#").lower()
+    text = re.sub(r"[\s_/]+", "-", text)
+    text = re.sub(r"[^a-z0-9.+-]", "", text)
+    text = re.sub(r"-{2,}", "-", text).strip("-.")
+    return text[:64]
+
+
+def tags_from_text(text: str) -> list[str]:
+    """Tags in a "Searchable Tags" list: backticked words, else comma separated ones."""
+    found = _BACKTICKED.findall(text)
+    if not found:
+        cleaned = re.sub(r"(^|\s)[-*+](\s|$)", " ", text)
+        found = [part for part in re.split(r"[,\n]", cleaned) if part.strip()]
+    return [t for t in (normalise_tag(f) for f in found) if t]

@@ -1,0 +1,291 @@
+"""The Operational Learning Template, as data.
+
+Everything else is derived from the description below: the pydantic model
+(`model.py`), the parser (`parse.py`), the renderer (`render.py`), the
+checklist (`checklist.py`), the JSON view and, in the TUI, the wizard's steps.
+Adding a section to the template is one change, here.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class SectionKind(StrEnum):
+    """How a section's body is laid out in markdown."""
+
+    FIELDS = "fields"  # fixed `- **Label**: value` lines (Issue Summary, Context, ...)
+    STEPS = "steps"  # `1. ...` numbered list
+    BULLETS = "bullets"  # `- ...` plain bullets
+    LABELLED = "labelled"  # `- **Label**: text`, free labels
+    CODE = "code"  # one or more fenced blocks
+    CHANGE = "change"  # fenced block holding `Before:` / `After:` halves
+    ACTIONS = "actions"  # `- [ ] text (owner: @x, due: YYYY-MM-DD)`
+    PROSE = "prose"  # free text
+
+
+class FieldKind(StrEnum):
+    """What a single labelled field holds; drives validation and the wizard's widget."""
+
+    TEXT = "text"
+    DATE = "date"
+    CATEGORY = "category"
+    SEVERITY = "severity"
+    DURATION = "duration"
+    ENVIRONMENT = "environment"
+    LIST = "list"  # comma separated (Related Services)
+    QUANTITY = "quantity"  # a metric: should hold a number
+
+
+CATEGORIES: tuple[str, ...] = (
+    "issue",
+    "performance",
+    "configuration",
+    "deployment",
+    "recovery",
+    "monitoring",
+    "maintenance",
+)
+SEVERITIES: tuple[str, ...] = ("LOW", "MEDIUM", "HIGH", "CRITICAL")
+ENVIRONMENTS: tuple[str, ...] = ("Production", "Staging", "Development")
+STATUSES: tuple[str, ...] = ("draft", "final")
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """One `- **Label**: value` line of a FIELDS section."""
+
+    key: str
+    label: str
+    kind: FieldKind = FieldKind.TEXT
+    required: bool = False
+    hint: str = ""
+
+
+@dataclass(frozen=True)
+class SectionSpec:
+    """One `### Heading` section of the template."""
+
+    key: str
+    heading: str
+    kind: SectionKind
+    hint: str
+    fields: tuple[FieldSpec, ...] = ()
+    required: bool = False  # for list sections: at least one item
+    language: str = ""  # default fence language for CODE / CHANGE
+    aliases: tuple[str, ...] = ()
+
+    def field(self, key: str) -> FieldSpec:
+        for spec in self.fields:
+            if spec.key == key:
+                return spec
+        raise KeyError(key)
+
+
+def _f(key: str, label: str, kind: FieldKind = FieldKind.TEXT, hint: str = "") -> FieldSpec:
+    return FieldSpec(key, label, kind, required=True, hint=hint)
+
+
+def _o(key: str, label: str, kind: FieldKind = FieldKind.TEXT, hint: str = "") -> FieldSpec:
+    return FieldSpec(key, label, kind, required=False, hint=hint)
+
+
+SECTIONS: tuple[SectionSpec, ...] = (
+    SectionSpec(
+        "issue_summary",
+        "Issue Summary",
+        SectionKind.FIELDS,
+        "What happened, when, and how bad it was.",
+        fields=(
+            _f("date", "Date", FieldKind.DATE, "ISO 8601, e.g. 2025-07-09T14:30:00Z"),
+            _f("category", "Category", FieldKind.CATEGORY, "/".join(CATEGORIES)),
+            _f("title", "Title", FieldKind.TEXT, "Brief descriptive title"),
+            _f("severity", "Severity", FieldKind.SEVERITY, "/".join(SEVERITIES)),
+            _f("duration", "Duration", FieldKind.DURATION, "Time to resolve, e.g. 45 minutes"),
+            _f("impact", "Impact", FieldKind.TEXT, "Description of system impact"),
+        ),
+    ),
+    SectionSpec(
+        "context",
+        "Context",
+        SectionKind.FIELDS,
+        "The state of the system and what people saw.",
+        fields=(
+            _f("system_state", "System State", hint="System state when the issue occurred"),
+            _f("symptoms", "Symptoms", hint="What was observed or reported"),
+            _f("environment", "Environment", FieldKind.ENVIRONMENT, "/".join(ENVIRONMENTS)),
+            _f("related_services", "Related Services", FieldKind.LIST, "Comma separated"),
+            _f("trigger", "Trigger", hint="What caused the issue"),
+        ),
+    ),
+    SectionSpec(
+        "root_cause_analysis",
+        "Root Cause Analysis",
+        SectionKind.FIELDS,
+        "Why it happened, blamelessly.",
+        fields=(
+            _f("primary_cause", "Primary Cause", hint="Main cause of the issue"),
+            _f("secondary_causes", "Secondary Causes", hint="Contributing factors"),
+            _f("systemic_issues", "Systemic Issues", hint="Underlying system problems"),
+            _f("human_factors", "Human Factors", hint="Process or procedural issues"),
+        ),
+    ),
+    SectionSpec(
+        "resolution_steps",
+        "Resolution Steps",
+        SectionKind.STEPS,
+        "Each step with its command or action, in order.",
+        required=True,
+    ),
+    SectionSpec(
+        "commands_used",
+        "Commands Used",
+        SectionKind.CODE,
+        "Every command used during resolution, diagnostics included.",
+        language="bash",
+    ),
+    SectionSpec(
+        "code_changes",
+        "Code Changes",
+        SectionKind.CHANGE,
+        "Code changed, before and after.",
+        language="python",
+    ),
+    SectionSpec(
+        "configuration_changes",
+        "Configuration Changes",
+        SectionKind.CHANGE,
+        "Configuration changed, before and after.",
+        language="json",
+    ),
+    SectionSpec(
+        "prevention_measures",
+        "Prevention Measures",
+        SectionKind.LABELLED,
+        "Measure: description and implementation.",
+    ),
+    SectionSpec(
+        "learning_points",
+        "Learning Points",
+        SectionKind.BULLETS,
+        "Key insights, process improvements, tool enhancements.",
+    ),
+    SectionSpec(
+        "documentation_updates",
+        "Documentation Updates",
+        SectionKind.LABELLED,
+        "Document: what was updated or created.",
+    ),
+    SectionSpec(
+        "monitoring_improvements",
+        "Monitoring Improvements",
+        SectionKind.LABELLED,
+        "Metric, alert or dashboard: what was added or modified.",
+    ),
+    SectionSpec(
+        "automation_opportunities",
+        "Automation Opportunities",
+        SectionKind.LABELLED,
+        "Opportunity: description and potential implementation.",
+    ),
+    SectionSpec(
+        "testing_improvements",
+        "Testing Improvements",
+        SectionKind.LABELLED,
+        "Test or validation: what was added or modified.",
+    ),
+    SectionSpec(
+        "knowledge_base_updates",
+        "Knowledge Base Updates",
+        SectionKind.LABELLED,
+        "Update or pattern: what was added to the knowledge base.",
+    ),
+    SectionSpec(
+        "future_considerations",
+        "Future Considerations",
+        SectionKind.LABELLED,
+        "Consideration: long-term implications, upgrade paths.",
+    ),
+    SectionSpec(
+        "related_issues",
+        "Related Issues",
+        SectionKind.LABELLED,
+        "Issue or pattern: link to the related entry.",
+    ),
+    SectionSpec(
+        "metrics",
+        "Metrics",
+        SectionKind.FIELDS,
+        "Quantified where possible.",
+        fields=(
+            _o("time_to_detection", "Time to Detection", FieldKind.QUANTITY, "e.g. 5 minutes"),
+            _o("time_to_resolution", "Time to Resolution", FieldKind.QUANTITY, "e.g. 45 minutes"),
+            _o("system_availability", "System Availability", FieldKind.QUANTITY, "e.g. 99.2%"),
+            _o("performance_impact", "Performance Impact", FieldKind.QUANTITY, "e.g. p99 +300 ms"),
+        ),
+    ),
+    SectionSpec(
+        "validation",
+        "Validation",
+        SectionKind.LABELLED,
+        "How the resolution was validated, and the results.",
+    ),
+    SectionSpec(
+        "follow_up_actions",
+        "Follow-up Actions",
+        SectionKind.ACTIONS,
+        "Each action with an owner and a deadline.",
+    ),
+    SectionSpec(
+        "additional_notes",
+        "Additional Notes",
+        SectionKind.PROSE,
+        "Anything that does not fit above.",
+    ),
+)
+
+SECTION_BY_KEY: dict[str, SectionSpec] = {s.key: s for s in SECTIONS}
+FIELD_BY_KEY: dict[str, tuple[SectionSpec, FieldSpec]] = {
+    f.key: (s, f) for s in SECTIONS for f in s.fields
+}
+
+# Headings that are read as the entry's tags (the seed's "Searchable Tags" list),
+# never written back into the body: tags live in the frontmatter.
+TAG_HEADINGS: tuple[str, ...] = ("searchable tags", "tags")
+
+# The first lines of every entry opswizard writes (the seed's examples start so).
+PREAMBLE = "# Operational Learning Entry\n\n## Learning Entry"
+
+SCHEMA_VERSION = 1
+
+
+def norm_heading(text: str) -> str:
+    """Normalise a heading or label for matching: case, punctuation and spacing."""
+    return re.sub(r"[^a-z0-9]+", "", text.lower())
+
+
+_HEADING_INDEX: dict[str, SectionSpec] = {}
+for _s in SECTIONS:
+    for _name in (_s.heading, *_s.aliases):
+        _HEADING_INDEX[norm_heading(_name)] = _s
+
+
+def section_for_heading(text: str) -> SectionSpec | None:
+    """The template section a heading names, if any (`Follow Up Actions` finds Follow-up)."""
+    return _HEADING_INDEX.get(norm_heading(text))
+
+
+def is_tag_heading(text: str) -> bool:
+    return norm_heading(text) in {norm_heading(h) for h in TAG_HEADINGS}
+
+
+@dataclass(frozen=True)
+class Template:
+    """Convenience bundle handed to consumers that want the whole description."""
+
+    sections: tuple[SectionSpec, ...] = field(default=SECTIONS)
+
+
+TEMPLATE = Template()
