@@ -1,0 +1,52 @@
+"""Shared fixtures: paths to the fixture knowledge bases and a fresh knowledge base."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+FIXTURES = Path(__file__).parent / "fixtures"
+SEED = FIXTURES / "seed"
+
+
+@pytest.fixture
+def seed_files() -> list[Path]:
+    return sorted(SEED.glob("*.md"))
+
+
+@pytest.fixture
+def kb(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty knowledge base that OPSWIZARD_KB points at."""
+    root = tmp_path / "kb"
+    root.mkdir()
+    monkeypatch.setenv("OPSWIZARD_KB", str(root))
+    return root
+
+
+@pytest.fixture
+def seeded_kb(kb: Path) -> Path:
+    """A knowledge base holding the seed's three examples, imported."""
+    from click.testing import CliRunner
+
+    from opswizard.cli import main
+
+    result = CliRunner().invoke(main, ["import", *map(str, sorted(SEED.glob("*.md")))])
+    assert result.exit_code == 0, result.output
+    return kb
+
+
+@pytest.fixture
+def state_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Keep the user's cache and state folders inside the test's tmp dir."""
+    home = tmp_path / "home"
+    monkeypatch.setenv("XDG_STATE_HOME", str(home / "state"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home / "cache"))
+    return home
+
+
+def copy_fixture(name: str, dest: Path) -> Path:
+    target = dest / Path(name).name
+    shutil.copyfile(FIXTURES / name, target)
+    return target
