@@ -68,7 +68,7 @@ def file_findings(path: Path) -> tuple[store.Loaded | None, list[Finding]]:
         return None, [Finding("error", str(exc).removeprefix(f"{path}: "), 0)]
     result = loaded.result
     findings = list(result.findings)
-    if result.writable and any(p.section for p in result.entry.layout):
+    if result.writable and result.entry.present_sections():
         for finding in check_entry(result.entry):
             line = result.locations.get(finding.where, 0)
             if not line and finding.where.startswith("field:"):
@@ -171,31 +171,6 @@ def show(ctx: click.Context, path: Path, as_json: bool) -> None:
 
 
 # -- list ---------------------------------------------------------------------------------
-def load_all(root: Path) -> tuple[list[store.Loaded], list[tuple[Path, str]]]:
-    """Every entry under root, and (path, error) for files that are not usable entries."""
-    good: list[store.Loaded] = []
-    bad: list[tuple[Path, str]] = []
-    for path in store.scan(root):
-        try:
-            loaded = store.load(path)
-        except store.StoreError as exc:
-            bad.append((path, str(exc).removeprefix(f"{path}: ")))
-            continue
-        errors = loaded.result.errors
-        if errors and not any(p.section for p in loaded.entry.layout):
-            bad.append((path, errors[0].message))
-            continue
-        good.append(loaded)
-    return good, bad
-
-
-def newest_first(items: list[store.Loaded]) -> list[store.Loaded]:
-    from datetime import UTC, datetime
-
-    floor = datetime.min.replace(tzinfo=UTC)
-    return sorted(items, key=lambda it: (it.entry.when() or floor, str(it.path)), reverse=True)
-
-
 def _choice(values: Iterable[str]) -> click.Choice:
     return click.Choice(list(values), case_sensitive=False)
 
@@ -220,10 +195,10 @@ def list_entries(
     from .core.views import summary
 
     root = _root(ctx, kb)
-    good, bad = load_all(root)
+    good, bad = store.load_all(root)
     wanted_tags = {normalise_tag(t) for t in tags}
     rows = []
-    for loaded in newest_first(good):
+    for loaded in store.newest_first(good):
         entry = loaded.entry
         if category and entry.category != category.lower():
             continue
@@ -281,12 +256,12 @@ def import_entries(ctx: click.Context, paths: tuple[Path, ...], dry_run: bool,
             loaded, findings = file_findings(path)
         else:
             loaded, findings = None, [Finding("error", problem)]
-        if loaded is None or not loaded.result.writable or not loaded.entry.section_parts():
+        if loaded is None or not loaded.result.writable:
             failed += 1
             reason = next((f.message for f in findings if f.level == "error"), "unreadable")
             click.echo(clean_line(f"skipped {path}: {reason}"), err=True)
             continue
-        if not any(p.section for p in loaded.entry.layout if p.keep_empty):
+        if not loaded.entry.present_sections():
             failed += 1
             click.echo(clean_line(f"skipped {path}: no template sections"), err=True)
             continue

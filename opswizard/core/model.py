@@ -221,6 +221,10 @@ class EntryBase(BaseModel):
     def section_parts(self) -> list[str]:
         return [p.section for p in self.layout if p.section]
 
+    def present_sections(self) -> list[str]:
+        """Sections whose heading is in the file (an entry read from disk), in file order."""
+        return [p.section for p in self.layout if p.section and p.keep_empty]
+
     def unknown_parts(self) -> list[str]:
         return [p.text for p in self.layout if p.section is None]
 

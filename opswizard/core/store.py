@@ -296,3 +296,29 @@ def clean_temp_files(root: Path, older_than: float = 60.0) -> list[Path]:
         except OSError:
             continue
     return removed
+
+
+def load_all(root: Path) -> tuple[list[Loaded], list[tuple[Path, str]]]:
+    """Every entry under root, and (path, error) for files that are not usable entries."""
+    good: list[Loaded] = []
+    bad: list[tuple[Path, str]] = []
+    for path in scan(root):
+        try:
+            loaded = load(path)
+        except StoreError as exc:
+            bad.append((path, str(exc).removeprefix(f"{path}: ")))
+            continue
+        errors = loaded.result.errors
+        if errors and not loaded.entry.present_sections():
+            bad.append((path, errors[0].message))
+            continue
+        good.append(loaded)
+    return good, bad
+
+
+def newest_first(items: list[Loaded]) -> list[Loaded]:
+    """Entries sorted by date, newest first; undated ones last."""
+    from datetime import UTC, datetime
+
+    floor = datetime.min.replace(tzinfo=UTC)
+    return sorted(items, key=lambda it: (it.entry.when() or floor, str(it.path)), reverse=True)
