@@ -1,0 +1,1 @@
+"""The Textual app. Screens in `screens/`, reusable widgets in `widgets/`."""

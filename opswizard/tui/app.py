@@ -1,0 +1,55 @@
+"""The opswizard Textual app: a thin shell that opens the browser or the wizard."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.app import App
+from textual.binding import Binding
+
+
+class OpsWizardApp(App[None]):
+    """Hosts the screens. `mode` is "browse", "new" or "edit" (with `path`)."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "opswizard"
+    ENABLE_COMMAND_PALETTE = True
+    BINDINGS = [
+        Binding("f1", "help", "Help", id="help", show=True),
+    ]
+
+    def __init__(
+        self,
+        root: Path,
+        mode: str = "browse",
+        path: Path | None = None,
+        prefill: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__()
+        self.root = root
+        """The knowledge base folder."""
+        self.mode = mode
+        self.path = path
+        self.prefill = prefill or {}
+
+    def on_mount(self) -> None:
+        if self.mode == "browse":
+            from .screens.browse import BrowseScreen
+
+            self.push_screen(BrowseScreen(self.root))
+            return
+        from .screens.wizard import WizardScreen
+
+        self.push_screen(
+            WizardScreen(self.root, path=self.path, prefill=self.prefill),
+            callback=lambda _saved: self.exit(),
+        )
+
+    def action_help(self) -> None:
+        """Explain the current screen (each screen provides `HELP`)."""
+        from .screens.help import HelpScreen
+
+        screen = self.screen
+        if isinstance(screen, HelpScreen):
+            return
+        self.push_screen(HelpScreen.for_screen(screen))

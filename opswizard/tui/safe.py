@@ -1,0 +1,28 @@
+"""User text to the screen, safely: Content objects, control characters neutralised.
+
+Never put file or user text into markup. `text("[/]")` shows `[/]`; an ESC byte
+shows as `\\x1b`.
+"""
+
+from __future__ import annotations
+
+from textual.content import Content
+
+from ..core.sanitize import clean, clean_line
+
+
+def text(value: str, style: str = "") -> Content:
+    """Multi-line user text as Content (no markup parsed)."""
+    content = Content(clean(value))
+    return content.stylize(style) if style else content
+
+
+def line(value: str, style: str = "") -> Content:
+    """Single-line user text as Content: newlines shown as `\\n`."""
+    content = Content(clean_line(value))
+    return content.stylize(style) if style else content
+
+
+def fmt(template: str, **values: str) -> Content:
+    """Markup written by us, with user values substituted safely (`$name` in the template)."""
+    return Content.from_markup(template, **{k: clean_line(v) for k, v in values.items()})
