@@ -246,7 +246,7 @@ def import_entries(ctx: click.Context, paths: tuple[Path, ...], dry_run: bool,
     modified; an existing file is never overwritten (a taken name gets a
     suffix); a file already there with the same bytes is left alone.
     """
-    from .core.naming import folder, file_name
+    from .core.naming import file_name, folder
     from .core.render import render_bytes
 
     root = _root(ctx, kb)
@@ -285,6 +285,44 @@ def import_entries(ctx: click.Context, paths: tuple[Path, ...], dry_run: bool,
 
 
 # -- TUI commands (imported lazily) ---------------------------------------------------------
+@main.command()
+@click.option("--category", type=_choice(CATEGORIES), help="Pre-fill the category.")
+@click.option("--title", help="Pre-fill the title.")
+@kb_option
+@click.pass_context
+def new(ctx: click.Context, category: str | None, title: str | None, kb: str | None) -> None:
+    """Write a new entry, step by step through every template section.
+
+    The entry is saved under the knowledge base, in its conventional folder and
+    file name; nothing is written until you save (ctrl+s).
+    """
+    from .tui.run import run_wizard
+
+    prefill = {k: v for k, v in (("category", category), ("title", title)) if v}
+    ctx.exit(run_wizard(_root(ctx, kb), None, prefill))
+
+
+@main.command()
+@click.argument("path", type=click.Path(path_type=Path, dir_okay=False))
+@kb_option
+@click.pass_context
+def edit(ctx: click.Context, path: Path, kb: str | None) -> None:
+    """Edit an existing entry (hand-written ones too) and save it back to the same file.
+
+    Content opswizard has no field for is kept. A file that cannot be safely
+    rewritten (not UTF-8, broken frontmatter, merge conflict) opens read-only.
+    """
+    try:
+        store.read_bytes(path)
+    except store.StoreError as exc:
+        _echo(f"opswizard edit: {exc}", err=True)
+        ctx.exit(1)
+        return
+    from .tui.run import run_wizard
+
+    ctx.exit(run_wizard(_root(ctx, kb), path.absolute(), None))
+
+
 @main.command()
 @kb_option
 @click.pass_context

@@ -85,12 +85,14 @@ def _code(entry: EntryBase) -> CheckItem:
     label = "Commands and code are accurate and tested"
     problems: list[str] = []
     first = ""
+    blocks = 0
     for spec in SECTIONS:
         if spec.kind not in (SectionKind.CODE, SectionKind.CHANGE):
             continue
         for fence in entry.section(spec.key).items:
             if fence.raw or not fence.code.strip():
                 continue
+            blocks += 1
             if _PLACEHOLDER_CODE.search(fence.code):
                 problems.append(f"{spec.heading} still holds the template's placeholder")
             elif not fence.language:
@@ -100,7 +102,11 @@ def _code(entry: EntryBase) -> CheckItem:
             first = first or spec.key
     if problems:
         return CheckItem("code", label, False, problems[0], first)
-    return CheckItem("code", label, True, "commands and code blocks are filled in", "")
+    if not blocks:
+        return CheckItem("code", label, True, "no commands or code recorded: nothing to check",
+                         "commands_used")
+    return CheckItem("code", label, True, f"{_plural(blocks, 'block')}, each with a language",
+                     "commands_used")
 
 
 def _labelled_section(entry: EntryBase, key: str) -> list[tuple[str, str]]:

@@ -260,6 +260,9 @@ PREAMBLE = "# Operational Learning Entry\n\n## Learning Entry"
 
 SCHEMA_VERSION = 1
 
+# The wizard step where the entry's tags are edited ("properly categorized and tagged").
+TAGS_STEP = "issue_summary"
+
 
 def norm_heading(text: str) -> str:
     """Normalise a heading or label for matching: case, punctuation and spacing."""

@@ -1,0 +1,383 @@
+"""The wizard: every template section as a step, a live checklist, a review, and saving.
+
+| Key | Action |
+|---|---|
+| `ctrl+n` / `ctrl+b` | Next / previous step |
+| `ctrl+r` | Review and save |
+| `ctrl+s` | Save (as draft, or keep it final) |
+| `ctrl+f` | Save as final |
+| `ctrl+l` | Show or hide the checklist |
+| `escape`, `ctrl+q` | Close (asks first if there are unsaved changes) |
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import ContentSwitcher, Footer, Header, Static
+
+from ...core import store
+from ...core.checklist import evaluate
+from ...core.checks import check_entry
+from ...core.findings import Finding
+from ...core.model import EntryBase, new_entry
+from ...core.naming import file_name, folder
+from ...core.render import render
+from ...core.sanitize import clean_line
+from ...core.template import FIELD_BY_KEY, SECTION_BY_KEY, SECTIONS
+from ..safe import fmt, line
+from ..widgets.checklist_panel import ChecklistPanel
+from ..widgets.review_pane import ReviewPane
+from ..widgets.section_editor import EditorContext, SectionEditor, editor_for
+from ..widgets.step_list import REVIEW, StepList
+from .dialogs import ChoiceDialog, ReasonDialog
+
+STEPS = [s.key for s in SECTIONS] + [REVIEW]
+
+
+def section_of(finding: Finding) -> str:
+    """The section a finding is about."""
+    kind, _, key = finding.where.partition(":")
+    if kind == "field" and key in FIELD_BY_KEY:
+        return FIELD_BY_KEY[key][0].key
+    if kind == "action":
+        return "follow_up_actions"
+    return key
+
+
+class WizardScreen(Screen[Path | None]):
+    """Write a new entry, or edit one, step by step. Dismisses with the saved path or None."""
+
+    HELP_TITLE = "The wizard"
+    HELP = (
+        "Walk the Operational Learning Template one section at a time. The left column lists "
+        "every step (✓ complete, · incomplete, ✗ has errors); any step can be opened. The "
+        "right column is the template's completion checklist, computed as you type: select an "
+        "item to jump to the step that fixes it. Nothing stops you moving on from an invalid "
+        "field. Save a draft at any time; saving as final asks for the checklist to pass, or "
+        "for a reason to override it, which is recorded in the entry."
+    )
+    BINDINGS = [
+        Binding("ctrl+n", "next_step", "Next", id="wizard.next", priority=True),
+        Binding("ctrl+b", "previous_step", "Back", id="wizard.previous", priority=True),
+        Binding("ctrl+r", "review", "Review", id="wizard.review", priority=True),
+        Binding("ctrl+s", "save", "Save", id="wizard.save", priority=True),
+        Binding("ctrl+f", "save_final", "Save final", id="wizard.final", priority=True),
+        Binding("ctrl+l", "toggle_checklist", "Checklist", id="wizard.checklist"),
+        Binding("escape", "close", "Close", id="wizard.close"),
+        Binding("ctrl+q", "close", "Quit", id="wizard.quit", priority=True, show=False),
+    ]
+
+    def __init__(self, root: Path, path: Path | None = None,
+                 prefill: dict[str, str] | None = None) -> None:
+        super().__init__()
+        self.root = root
+        self.path = path
+        """The file being edited (None until a new entry is first saved)."""
+        self.saved_path: Path | None = None
+        self.read_only_reason = ""
+        self.digest: str | None = None
+        self.context = EditorContext()
+        self.current = STEPS[0]
+        if path is not None:
+            loaded = store.load(path)
+            self.entry: EntryBase = loaded.entry.model_copy(deep=True)
+            self.digest = loaded.digest
+            self.baseline = render(self.entry)
+            self.source = loaded.data
+            if not loaded.result.writable:
+                errors = loaded.result.errors
+                self.read_only_reason = errors[0].message if errors else "cannot be rewritten"
+        else:
+            self.entry = new_entry(**(prefill or {}))
+            self.baseline = render(self.entry)
+            self.source = b""
+        self.dirty = False
+
+    # -- layout ---------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="wizard-body"):
+            yield StepList(id="steps")
+            with VerticalScroll(id="form"):
+                yield Static("", id="read-only")
+                yield Static("", id="step-title")
+                yield ContentSwitcher(id="editors")
+            yield ChecklistPanel(id="checklist")
+        yield Footer()
+
+    async def on_mount(self) -> None:
+        if self.read_only_reason:
+            self.query_one("#read-only", Static).update(
+                fmt("[b $error]Read-only:[/] $reason — saving is disabled.",
+                    reason=self.read_only_reason)
+            )
+        self.refresh_state()
+        await self.show_step(self.current)
+
+    def on_resize(self) -> None:
+        self.set_class(self.size.width < 110, "-narrow")
+
+    # -- steps ----------------------------------------------------------------------------
+    async def show_step(self, key: str) -> None:
+        """Open a step (creating its editor the first time)."""
+        self.apply_all()
+        self.current = key
+        switcher = self.query_one("#editors", ContentSwitcher)
+        title = self.query_one("#step-title", Static)
+        step_number = STEPS.index(key) + 1
+        if key == REVIEW:
+            title.update(Content.assemble((f"{step_number}/{len(STEPS)} ", "dim"),
+                                          ("Review and save", "bold")))
+            if not self.query("#review"):
+                await switcher.mount(ReviewPane(id="review"))
+            switcher.current = "review"
+            await self.update_review()
+        else:
+            spec = SECTION_BY_KEY[key]
+            title.update(Content.assemble((f"{step_number}/{len(STEPS)} ", "dim"),
+                                          (spec.heading, "bold")))
+            editor_id = f"editor-{key}"
+            if not self.query(f"#{editor_id}"):
+                editor = editor_for(spec, self.context)
+                await switcher.mount(editor)
+                await editor.load_entry(self.entry)
+            switcher.current = editor_id
+        self.query_one(StepList).show_current(key)
+        self.query_one("#form", VerticalScroll).scroll_home(animate=False)
+        self.call_after_refresh(self._focus_form)
+
+    def _focus_form(self) -> None:
+        switcher = self.query_one("#editors", ContentSwitcher)
+        visible = switcher.visible_content
+        if visible is None:
+            return
+        for widget in visible.query("Input, Select, TextArea, Button, Checkbox"):
+            if widget.focusable:
+                widget.focus()
+                return
+
+    async def action_next_step(self) -> None:
+        index = STEPS.index(self.current)
+        await self.show_step(STEPS[min(index + 1, len(STEPS) - 1)])
+
+    async def action_previous_step(self) -> None:
+        index = STEPS.index(self.current)
+        await self.show_step(STEPS[max(index - 1, 0)])
+
+    async def action_review(self) -> None:
+        await self.show_step(REVIEW)
+
+    def action_toggle_checklist(self) -> None:
+        self.toggle_class("-show-checklist")
+
+    @on(StepList.Chosen)
+    async def _step_chosen(self, event: StepList.Chosen) -> None:
+        await self.show_step(event.key)
+
+    @on(ChecklistPanel.Jump)
+    async def _jump(self, event: ChecklistPanel.Jump) -> None:
+        await self.show_step(event.section)
+
+    # -- state ----------------------------------------------------------------------------
+    def editors(self) -> list[SectionEditor]:
+        return [e for e in self.query(SectionEditor) if e.ready]
+
+    def apply_all(self) -> None:
+        for editor in self.editors():
+            editor.apply(self.entry)
+
+    @on(SectionEditor.Changed)
+    async def _edited(self, event: SectionEditor.Changed) -> None:
+        if event.editor.ready:
+            event.editor.apply(self.entry)
+            self.refresh_state()
+
+    def refresh_state(self) -> None:
+        """Recompute dirtiness, step marks, the checklist and the header."""
+        text = render(self.entry)
+        self.dirty = text != self.baseline
+        checklist = evaluate(self.entry)
+        self.query_one(ChecklistPanel).show(checklist)
+        self.query_one(StepList).show_statuses(self.step_statuses())
+        title = clean_line(self.entry.title.strip()) or "New entry"
+        self.title = f"opswizard — {title}"
+        state = self.entry.status + (" · unsaved changes" if self.dirty else "")
+        if self.read_only_reason:
+            state += " · read-only"
+        self.sub_title = state
+
+    def step_statuses(self) -> dict[str, str]:
+        errors = {section_of(f) for f in check_entry(self.entry) if f.level == "error"}
+        missing: set[str] = set()
+        for spec in SECTIONS:
+            section = self.entry.section(spec.key)
+            if any(f.required and not getattr(section, f.key).strip() for f in spec.fields):
+                missing.add(spec.key)
+        statuses = {}
+        for spec in SECTIONS:
+            if spec.key in errors:
+                statuses[spec.key] = "error"
+            elif spec.key in missing or self.entry.section(spec.key).is_empty():
+                statuses[spec.key] = "incomplete"
+            else:
+                statuses[spec.key] = "complete"
+        return statuses
+
+    def target(self) -> Path:
+        """Where a save writes: the file being edited, or the conventional new path."""
+        return self.path or (self.root / folder(self.entry) / file_name(self.entry))
+
+    async def update_review(self) -> None:
+        if not self.query("#review"):
+            return
+        text = render(self.entry)
+        await self.query_one(ReviewPane).show(
+            text, str(self.target()), evaluate(self.entry), saved=False
+        )
+
+    # -- saving ---------------------------------------------------------------------------
+    def action_save(self) -> None:
+        self.save(final=self.entry.status == "final")
+
+    def action_save_final(self) -> None:
+        self.save(final=True)
+
+    def on_button_pressed(self, event: object) -> None:
+        button = getattr(event, "button", None)
+        if button is not None and button.id in ("save-draft", "save-final"):
+            self.save(final=button.id == "save-final")
+
+    @work(exclusive=True, group="save")
+    async def save(self, final: bool) -> None:
+        """Save in a worker (dialogs may be needed)."""
+        await self.save_now(final)
+
+    async def save_now(self, final: bool) -> bool:
+        """Save, asking what is needed first (override reason, conflicts, rename).
+
+        Returns True if the entry is saved when it returns.
+        """
+        self.apply_all()
+        if self.read_only_reason:
+            self.notify(line(f"Not saved: {self.read_only_reason}"), severity="error")
+            return False
+        checklist = evaluate(self.entry)
+        if final and not checklist.passed:
+            failing = checklist.failing()
+            body = Content("\n").join(
+                [Content("These checklist items fail:")]
+                + [line(f"✗ {i.label}: {i.reason}") for i in failing]
+            )
+            reason = await self.app.push_screen_wait(
+                ReasonDialog("Save as final?", body, "Why is this entry final anyway?")
+            )
+            if reason is None:
+                return False
+            self.entry.checklist_override = reason
+        elif final or checklist.passed:
+            self.entry.checklist_override = ""
+        self.entry.status = "final" if final else "draft"
+        data = render(self.entry).encode("utf-8")
+        if self.path is not None and data == self.source:
+            self.refresh_state()
+            self.notify("No changes to save: the file is unchanged.")
+            return True
+        written = await self._write(data)
+        if written is None:
+            return False
+        self.path = written
+        self.saved_path = written
+        self.source = data
+        self.digest = store.digest(data)
+        self.baseline = render(self.entry)
+        self.refresh_state()
+        await self.update_review()
+        self.notify(line(f"Saved {written}"), title="Saved")
+        await self._offer_rename()
+        return True
+
+    async def _write(self, data: bytes) -> Path | None:
+        try:
+            if self.path is None:
+                relative = folder(self.entry) / file_name(self.entry)
+                return store.publish(self.root, Path(relative), data)
+            store.save_over(self.path, data, expected=self.digest)
+            return self.path
+        except store.ConflictError as exc:
+            return await self._conflict(exc, data)
+        except (store.StoreError, OSError) as exc:
+            self.notify(line(f"Not saved: {exc}. Your text is kept here; try again."),
+                        severity="error", timeout=10)
+            return None
+
+    async def _conflict(self, exc: store.ConflictError, data: bytes) -> Path | None:
+        choice = await self.app.push_screen_wait(ChoiceDialog(
+            "The file changed on disk",
+            line(f"{exc.path} was {exc.how} since you opened it. Nothing was written."),
+            [("copy", "Save as a copy", "primary"), ("overwrite", "Overwrite", "error"),
+             ("cancel", "Cancel", "default")],
+        ))
+        try:
+            if choice == "copy":
+                relative = folder(self.entry) / file_name(self.entry)
+                return store.publish(self.root, Path(relative), data)
+            if choice == "overwrite" and self.path is not None:
+                store.save_over(self.path, data)
+                return self.path
+        except (store.StoreError, OSError) as error:
+            self.notify(line(f"Not saved: {error}"), severity="error", timeout=10)
+        return None
+
+    async def _offer_rename(self) -> None:
+        """If date, category or title changed the conventional name, offer to rename."""
+        if self.path is None:
+            return
+        wanted = file_name(self.entry)
+        if self.path.name == wanted or self.path.name.startswith(wanted.removesuffix(".md") + "-"):
+            return
+        choice = await self.app.push_screen_wait(ChoiceDialog(
+            "Rename the file?",
+            line(f"The entry's date, category or title changed. Rename {self.path.name} "
+                 f"to {wanted}?"),
+            [("rename", "Rename", "primary"), ("keep", "Keep the name", "default")],
+        ))
+        if choice != "rename":
+            return
+        try:
+            new_path = store.publish(self.path.parent, Path(wanted), self.source)
+            os.unlink(self.path)
+        except (store.StoreError, OSError) as exc:
+            self.notify(line(f"Not renamed: {exc}"), severity="error")
+            return
+        self.path = new_path
+        self.saved_path = new_path
+        self.notify(line(f"Renamed to {new_path.name}"))
+
+    # -- closing --------------------------------------------------------------------------
+    def action_close(self) -> None:
+        self.close()
+
+    @work(exclusive=True, group="close")
+    async def close(self) -> None:
+        self.apply_all()
+        self.refresh_state()
+        if self.dirty and not self.read_only_reason:
+            choice = await self.app.push_screen_wait(ChoiceDialog(
+                "Unsaved changes",
+                "You have changes that are not saved. Save them as a draft, or discard them?",
+                [("cancel", "Keep editing", "primary"), ("save", "Save draft", "success"),
+                 ("discard", "Discard", "error")],
+            ))
+            if choice in (None, "cancel"):
+                return
+            if choice == "save" and not await self.save_now(final=False):
+                return
+        self.dismiss(self.saved_path)

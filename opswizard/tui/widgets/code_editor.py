@@ -1,0 +1,135 @@
+"""Editors for code sections (a language and the code; before/after for changes) and prose.
+
+The editor works on the section's first fenced block; any further blocks and
+text between them are kept as they are (and said so).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual import on
+from textual.app import ComposeResult
+from textual.content import Content
+from textual.widgets import Input, Static, TextArea
+
+from ...core import change as changes
+from ...core.model import Fence
+from ...core.template import SectionKind
+from .section_editor import SectionEditor
+
+if TYPE_CHECKING:
+    from ...core.model import EntryBase
+
+
+def _code_area(text: str, id: str) -> TextArea:
+    area = TextArea(text, id=id, classes="code", soft_wrap=False, show_line_numbers=True,
+                    tab_behavior="indent")
+    return area
+
+
+class CodeEditor(SectionEditor):
+    """A language and a code area; for changes, a `Before` and an `After` area."""
+
+    DEFAULT_CSS = """
+    CodeEditor TextArea.code { height: auto; min-height: 5; max-height: 16; }
+    CodeEditor #language { width: 24; }
+    CodeEditor .kept { color: $text-muted; }
+    """
+
+    def compose(self) -> ComposeResult:
+        yield Static(Content(self.spec.hint), classes="hint")
+        yield Static(Content("Language"), classes="field-label")
+        yield Input(self.spec.language, id="language", placeholder=self.spec.language,
+                    compact=True)
+        yield Static("", id="kept", classes="kept")
+
+    async def load(self, entry: EntryBase) -> None:
+        section = entry.section(self.spec.key)
+        fence = section.first_fence()
+        self.query_one("#language", Input).value = fence.language if fence else self.spec.language
+        code = fence.code if fence else ""
+        await self.query("TextArea, .area-label").remove()
+        split = changes.split(code) if self.spec.kind is SectionKind.CHANGE else None
+        self._split = split if split is not None or code.strip() else (
+            changes.Change(prefix=changes.comment_prefix(self.spec.language))
+            if self.spec.kind is SectionKind.CHANGE else None
+        )
+        kept = self.query_one("#kept", Static)
+        if self._split is not None:
+            await self.mount_all([
+                Static(Content("Before"), classes="field-label area-label"),
+                _code_area(self._split.before, "before"),
+                Static(Content("After"), classes="field-label area-label"),
+                _code_area(self._split.after, "after"),
+            ], before=kept)
+        else:
+            label = "Code" if self.spec.kind is SectionKind.CODE else "Change (edited whole)"
+            await self.mount_all([
+                Static(Content(label), classes="field-label area-label"),
+                _code_area(code, "code"),
+            ], before=kept)
+        others = len(section.items) - (1 if fence else 0)
+        kept.update(
+            Content(f"{others} more block(s) in this section are kept as written.")
+            if others else ""
+        )
+
+    def apply(self, entry: EntryBase) -> None:
+        section = entry.section(self.spec.key)
+        language = self.query_one("#language", Input).value.strip()
+        if self._split is not None:
+            before = self.query_one("#before", TextArea).text
+            after = self.query_one("#after", TextArea).text
+            if before.strip() or after.strip():
+                self._split.before, self._split.after = before, after
+                if language and not self._split.preamble:
+                    self._split.prefix = changes.comment_prefix(language)
+                code = changes.compose(self._split)
+            else:
+                code = ""
+        else:
+            code = self.query_one("#code", TextArea).text
+        fence = section.first_fence()
+        if fence is None:
+            if code.strip():
+                section.items = [*section.items, Fence(language=language, code=code)]
+            return
+        if fence.code != code or fence.language != language:
+            index = section.items.index(fence)
+            items = list(section.items)
+            if code.strip():
+                items[index] = Fence(language=language, code=code)
+            else:
+                del items[index]
+            section.items = items
+
+    @on(Input.Changed)
+    @on(TextArea.Changed)
+    def _edited(self) -> None:
+        self.changed()
+
+
+class ProseEditor(SectionEditor):
+    """Free text."""
+
+    DEFAULT_CSS = """
+    ProseEditor TextArea { height: auto; min-height: 8; max-height: 24; }
+    """
+
+    def compose(self) -> ComposeResult:
+        yield Static(Content(self.spec.hint), classes="hint")
+        yield TextArea(id="prose", soft_wrap=True)
+
+    async def load(self, entry: EntryBase) -> None:
+        self.query_one("#prose", TextArea).text = entry.section(self.spec.key).text
+
+    def apply(self, entry: EntryBase) -> None:
+        text = self.query_one("#prose", TextArea).text
+        section = entry.section(self.spec.key)
+        if text != section.text:
+            section.text = text
+
+    @on(TextArea.Changed)
+    def _edited(self) -> None:
+        self.changed()

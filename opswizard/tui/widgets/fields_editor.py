@@ -1,0 +1,149 @@
+"""The editor for FIELDS sections (Issue Summary, Context, Root Cause Analysis, Metrics).
+
+Each field gets the widget its kind calls for: a Select for category, severity
+and environment; an Input, checked as you type, for the rest. The Issue Summary
+step also edits the entry's tags.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual import on
+from textual.app import ComposeResult
+from textual.content import Content
+from textual.widgets import Input, Select, Static, TextArea
+
+from ...core import kinds
+from ...core.tags import normalise_tag
+from ...core.template import (
+    CATEGORIES,
+    ENVIRONMENTS,
+    SEVERITIES,
+    TAGS_STEP,
+    FieldKind,
+    FieldSpec,
+)
+from ..safe import line
+from .section_editor import SectionEditor
+
+if TYPE_CHECKING:
+    from ...core.model import EntryBase
+
+_CHOICES = {
+    FieldKind.CATEGORY: CATEGORIES,
+    FieldKind.SEVERITY: SEVERITIES,
+    FieldKind.ENVIRONMENT: ENVIRONMENTS,
+}
+
+
+def tags_from_input(value: str) -> list[str]:
+    out: list[str] = []
+    for part in value.replace(";", ",").split(","):
+        tag = normalise_tag(part)
+        if tag and tag not in out:
+            out.append(tag)
+    return out
+
+
+class FieldsEditor(SectionEditor):
+    """One labelled widget per template field, with its validation message underneath."""
+
+    def compose(self) -> ComposeResult:
+        yield Static(Content(self.spec.hint), classes="hint")
+        for f in self.spec.fields:
+            marker = " *" if f.required else ""
+            yield Static(Content(f.label + marker), classes="field-label")
+            yield self._widget(f)
+            yield Static("", id=f"msg-{f.key}", classes="field-message")
+        if self.spec.key == TAGS_STEP:
+            yield Static(Content("Tags"), classes="field-label")
+            yield Input(placeholder="comma separated, e.g. postgres, connection-pool",
+                        id="field-tags", compact=True)
+            yield Static("", id="msg-tags", classes="field-message")
+
+    def widget(self, key: str) -> Input | Select[str] | TextArea:
+        """The widget editing a field (a TextArea once a value spans lines)."""
+        for selector in (f"#field-{key}-multi", f"#field-{key}"):
+            for widget in self.query(selector):
+                return widget  # type: ignore[return-value]
+        raise KeyError(key)
+
+    def _widget(self, f: FieldSpec) -> Input | Select[str]:
+        if f.kind in _CHOICES:
+            options = [(Content(choice), choice) for choice in _CHOICES[f.kind]]
+            return Select(options, prompt=f"Choose {f.label.lower()}", id=f"field-{f.key}",
+                          allow_blank=True, compact=True)
+        return Input(placeholder=f.hint, id=f"field-{f.key}", compact=True)
+
+    async def load(self, entry: EntryBase) -> None:
+        section = entry.section(self.spec.key)
+        for f in self.spec.fields:
+            value = getattr(section, f.key)
+            widget = self.widget(f.key)
+            if isinstance(widget, Select):
+                choices = _CHOICES[f.kind]
+                if value and value not in choices:
+                    # A hand-written value outside the list: offer it as written.
+                    widget.set_options(
+                        [(line(value), value)] + [(Content(c), c) for c in choices]
+                    )
+                widget.value = value if value else Select.NULL
+            elif "\n" in value:
+                # An Input cannot hold lines: edit a multi-line value in a TextArea.
+                area = TextArea(value, id=f"field-{f.key}-multi", classes="multi-value")
+                await self.mount(area, after=widget)
+                await widget.remove()
+            elif isinstance(widget, TextArea):
+                widget.text = value
+            else:
+                widget.value = value
+            self._check(f, value)
+        if self.spec.key == TAGS_STEP:
+            self.query_one("#field-tags", Input).value = ", ".join(entry.tags)
+
+    def apply(self, entry: EntryBase) -> None:
+        section = entry.section(self.spec.key)
+        for f in self.spec.fields:
+            widget = self.widget(f.key)
+            if isinstance(widget, Select):
+                value = "" if widget.value in (Select.NULL, None) else str(widget.value)
+            elif isinstance(widget, TextArea):
+                value = widget.text
+            else:
+                value = widget.value
+            if kinds.normalise(f.kind, value) != getattr(section, f.key):
+                setattr(section, f.key, value)
+        if self.spec.key == TAGS_STEP:
+            tags = tags_from_input(self.query_one("#field-tags", Input).value)
+            if tags != entry.tags:
+                entry.tags = tags
+
+    def _check(self, f: FieldSpec, value: str) -> None:
+        problem = kinds.check(f.kind, value)
+        message = self.query_one(f"#msg-{f.key}", Static)
+        message.set_class(bool(problem and problem.level == "error"), "-error")
+        message.set_class(bool(problem and problem.level == "warning"), "-warning")
+        message.update(line(problem.message) if problem else "")
+
+    @on(Input.Changed)
+    def _input_changed(self, event: Input.Changed) -> None:
+        key = (event.input.id or "").removeprefix("field-").removesuffix("-multi")
+        if key != "tags":
+            self._check(self.spec.field(key), event.value)
+        self.changed()
+
+    @on(TextArea.Changed)
+    def _area_changed(self, event: TextArea.Changed) -> None:
+        self.changed()
+
+    @on(Select.Changed)
+    def _select_changed(self, event: Select.Changed) -> None:
+        self.changed()
+
+    def set_message(self, key: str, level: str, text: str) -> None:
+        """Show a message under a field (the screen uses it for tag warnings)."""
+        message = self.query_one(f"#msg-{key}", Static)
+        message.set_class(level == "error", "-error")
+        message.set_class(level == "warning", "-warning")
+        message.update(line(text))

@@ -1,0 +1,57 @@
+"""The final step: exactly the bytes that will be written, where, and the checklist."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.widgets import Button, Markdown, Static, TabbedContent, TabPane, TextArea
+
+from ...core.checklist import Checklist
+from ...core.sanitize import clean
+from ..safe import line
+from .checklist_panel import item_prompt
+
+
+class ReviewPane(Vertical):
+    """Target path, checklist summary, rendered preview and the raw file text."""
+
+    DEFAULT_CSS = """
+    ReviewPane { height: auto; }
+    ReviewPane #review-target { margin-bottom: 1; }
+    ReviewPane #review-checklist { height: auto; margin-bottom: 1; }
+    ReviewPane TabbedContent { height: auto; }
+    ReviewPane #review-markdown { height: auto; }
+    ReviewPane #review-raw { height: 30; }
+    ReviewPane #review-buttons { height: auto; margin-top: 1; }
+    ReviewPane #review-buttons Button { margin-right: 2; }
+    """
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="review-target")
+        yield Static("", id="review-checklist")
+        with Horizontal(id="review-buttons"):
+            yield Button("Save draft (ctrl+s)", id="save-draft", variant="primary")
+            yield Button("Save final (ctrl+f)", id="save-final", variant="success")
+        with TabbedContent(id="review-tabs"):
+            with TabPane("Preview", id="tab-preview"):
+                yield Markdown("", id="review-markdown")
+            with TabPane("File", id="tab-raw"):
+                yield TextArea("", id="review-raw", read_only=True, soft_wrap=False,
+                               show_line_numbers=True)
+
+    async def show(self, text: str, target: str, checklist: Checklist, saved: bool) -> None:
+        """Show the exact text to be written to `target`."""
+        verb = "Saved to" if saved else "Will be written to"
+        self.query_one("#review-target", Static).update(
+            Content.assemble((verb + " ", "bold"), line(target))
+        )
+        lines = [item_prompt(i.passed, i.label, i.reason) for i in checklist.items]
+        head = Content.assemble(
+            ("Checklist ", "bold"), f"{checklist.score}/{len(checklist.items)} · ",
+            f"{checklist.percent}% complete",
+        )
+        self.query_one("#review-checklist", Static).update(Content("\n").join([head, *lines]))
+        body = text.split("\n---\n", 1)[-1] if text.startswith("---\n") else text
+        await self.query_one("#review-markdown", Markdown).update(clean(body))
+        self.query_one("#review-raw", TextArea).text = clean(text)
