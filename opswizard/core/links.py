@@ -1,0 +1,105 @@
+"""Links between entries: the markdown links in "Related Issues", both directions.
+
+An entry links to another with `[Title](../../performance/optimizations/ops-learning-....md)`
+in the label or text of a Related Issues item, relative to the entry's own folder (a path
+relative to the knowledge base root, or a bare file name that is unique, is accepted too).
+`LinkGraph` answers "what does this entry link to" and "what links to it". Pure: no I/O.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from urllib.parse import unquote
+
+from .model import EntryBase
+
+# `[text](target)` or `[text](<target> "title")`; images (`![...]`) are not links to entries.
+_MD_LINK = re.compile(r"(?<!!)\[([^\]\n]*)\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"\n]*\")?\s*\)")
+_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+LINK_SECTION = "related_issues"
+
+
+@dataclass(frozen=True)
+class Link:
+    """One link from an entry: its text, its target as written, and the file it names.
+
+    `path` is None for links that are not to a markdown file in the knowledge base
+    (a URL, an issue tracker key); `exists` says whether that file is a known entry.
+    """
+
+    text: str
+    href: str
+    path: Path | None
+    exists: bool = False
+
+
+def hrefs(entry: EntryBase) -> list[tuple[str, str]]:
+    """(text, href) of every markdown link in the entry's Related Issues, in order."""
+    found: list[tuple[str, str]] = []
+    for item in entry.section(LINK_SECTION).items:
+        for part in (item.label or "", item.text):
+            found.extend((m.group(1).strip(), m.group(2)) for m in _MD_LINK.finditer(part))
+    return found
+
+
+def _normal(path: Path | str) -> Path:
+    return Path(os.path.normpath(path))
+
+
+def _candidates(href: str, source: Path, root: Path) -> list[Path]:
+    """Files an href may name, most likely first; empty for URLs and anchors."""
+    target = unquote(href.split("#", 1)[0].split("?", 1)[0]).strip()
+    if not target or _SCHEME.match(target) or not target.lower().endswith(".md"):
+        return []
+    if target.startswith("/"):
+        return [_normal(root / target.lstrip("/"))]
+    return [_normal(source.parent / target), _normal(root / target)]
+
+
+class LinkGraph:
+    """Who links to whom among the entries of one knowledge base."""
+
+    def __init__(self, root: Path, entries: Iterable[tuple[Path, EntryBase]]) -> None:
+        self.root = _normal(root)
+        items = [(_normal(path), entry) for path, entry in entries]
+        self._known = {path for path, _ in items}
+        by_name: dict[str, list[Path]] = {}
+        for path in self._known:
+            by_name.setdefault(path.name, []).append(path)
+        self._unique_names = {name: ps[0] for name, ps in by_name.items() if len(ps) == 1}
+        self._out: dict[Path, list[Link]] = {}
+        self._in: dict[Path, list[Path]] = {}
+        for path, entry in items:
+            links = [self._resolve(text, href, path) for text, href in hrefs(entry)]
+            self._out[path] = links
+            for target in dict.fromkeys(link.path for link in links if link.exists):
+                if target is not None and target != path:
+                    self._in.setdefault(target, []).append(path)
+
+    def _resolve(self, text: str, href: str, source: Path) -> Link:
+        candidates = _candidates(href, source, self.root)
+        if not candidates:
+            return Link(text, href, None)
+        for candidate in candidates:
+            if candidate in self._known:
+                return Link(text, href, candidate, True)
+        by_name = self._unique_names.get(PurePosixPath(candidates[0]).name)
+        if by_name is not None:
+            return Link(text, href, by_name, True)
+        return Link(text, href, candidates[0], False)
+
+    def resolve(self, href: str, source: Path) -> Link:
+        """What a link clicked in `source` names (the preview uses it to jump)."""
+        return self._resolve("", href, _normal(source))
+
+    def outgoing(self, path: Path) -> list[Link]:
+        """The links written in the entry at `path`, in order."""
+        return list(self._out.get(_normal(path), []))
+
+    def incoming(self, path: Path) -> list[Path]:
+        """The entries whose Related Issues link to `path`, in scan order."""
+        return list(self._in.get(_normal(path), []))
