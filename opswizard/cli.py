@@ -284,6 +284,61 @@ def import_entries(ctx: click.Context, paths: tuple[Path, ...], dry_run: bool,
     ctx.exit(1 if failed else 0)
 
 
+# -- search -------------------------------------------------------------------------------
+@main.command()
+@click.argument("query", nargs=-1, required=True)
+@click.option("--json", "as_json", is_flag=True, help="Print hits as JSON.")
+@click.option("--limit", type=click.IntRange(min=1), default=10, show_default=True,
+              help="At most this many hits.")
+@kb_option
+@click.pass_context
+def search(ctx: click.Context, query: tuple[str, ...], as_json: bool, limit: int,
+           kb: str | None) -> None:
+    """Find past entries by symptoms, title, service, tag or cause, best first.
+
+    QUERY is free text (quoted or not): `opswizard search pool exhausted timeouts`.
+    Matching is fuzzy: word endings, partial words and typos are forgiven. Each hit
+    is printed as `SCORE  DATE  SEVERITY  TITLE  PATH  (why)`. Exits 0 when
+    something matched, 1 when nothing did.
+    """
+    from .core.index import KnowledgeIndex
+    from .core.suggest import Suggester
+
+    root = _root(ctx, kb)
+    index = KnowledgeIndex.build(root)
+    text = " ".join(query)
+    rows = []
+    for match in Suggester(index).search_matches(text, limit):
+        record = match.record
+        path = Path(record.path)
+        rows.append({
+            "title": record.title,
+            "path": str(path.relative_to(root) if path.is_relative_to(root) else path),
+            "score": match.score,
+            "reason": match.reason,
+            "date": record.date,
+            "category": record.category,
+            "severity": record.severity,
+            "status": record.status,
+            "tags": list(record.tags),
+            "services": list(record.services),
+            "id": record.id,
+        })
+    if as_json:
+        click.echo(dumps({"root": str(root), "query": text, "entries": rows}, indent=2))
+    else:
+        for row in rows:
+            line = (f"{row['score']:5.1f}  {row['date'][:10] or '-':10}  "
+                    f"{row['severity'] or '-':8}  {row['title']}  {row['path']}  "
+                    f"({row['reason']})")
+            click.echo(clean_line(line))
+        if not rows:
+            click.echo(clean_line(f"no entries match {text!r} in {root}"), err=True)
+    for path, error in index.bad:
+        click.echo(clean_line(f"{path}:0: warning: not searched: {error}"), err=True)
+    ctx.exit(0 if rows else 1)
+
+
 # -- TUI commands (imported lazily) ---------------------------------------------------------
 @main.command()
 @click.option("--category", type=_choice(CATEGORIES), help="Pre-fill the category.")
