@@ -58,7 +58,8 @@ class Row:
         return (value,) if value else ()
 
 
-def _key(path: Path, root: Path) -> str:
+def key_for(path: Path, root: Path) -> str:
+    """A file's row key: its path relative to the root, `/`-separated."""
     try:
         return path.relative_to(root).as_posix()
     except ValueError:
@@ -78,7 +79,7 @@ def entry_row(loaded: Loaded, root: Path) -> Row:
     entry = loaded.entry
     when = entry.when()
     return _with_haystack(Row(
-        path=loaded.path, key=_key(loaded.path, root), title=entry.title,
+        path=loaded.path, key=key_for(loaded.path, root), title=entry.title,
         date=when.strftime("%Y-%m-%d") if when else entry.date[:10], when=when,
         category=entry.category, severity=entry.severity, status=entry.status,
         tags=tuple(entry.tags), services=tuple(entry.services()),
@@ -88,7 +89,7 @@ def entry_row(loaded: Loaded, root: Path) -> Row:
 
 def broken_row(path: Path, error: str, root: Path) -> Row:
     """The row for a file that is not a usable entry: its name as title, and why."""
-    return _with_haystack(Row(path=path, key=_key(path, root), title=path.name,
+    return _with_haystack(Row(path=path, key=key_for(path, root), title=path.name,
                               error=error or "unreadable"))
 
 

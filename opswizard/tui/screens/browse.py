@@ -1,0 +1,311 @@
+"""The knowledge base browser: a filterable table of entries and a preview of the current one.
+
+| Key | Action |
+|---|---|
+| `/` | Filter (fuzzy, over title, tags, services and symptoms) |
+| `up` / `down`, `j` / `k` | Move |
+| `enter` | Read the entry full screen |
+| `e` / `n` | Edit it in the wizard / write a new entry |
+| `r` | Related entries (links both ways) |
+| `c` `s` `t` `g` | Facets: category, severity, status, tag; `x` clears them |
+| `escape` | Clear the filter, then the facets; leave the filter box |
+| `f5`, `ctrl+r` | Reload the knowledge base |
+| `ctrl+p` | Command palette ("jump to entry" by title) |
+| `?`, `f1` / `q` | Help / quit |
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Container, Horizontal
+from textual.content import Content
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import DataTable, Footer, Header, Input, Markdown, Static
+
+from ...core import catalog, store
+from ...core.catalog import Facets, Row
+from ...core.links import LinkGraph
+from ...core.sanitize import clean_line
+from ...core.template import CATEGORIES, SEVERITIES, STATUSES
+from ..safe import fmt
+from ..widgets.entry_preview import EntryPreview
+from ..widgets.entry_table import EntryTable
+from .browse_commands import EntryCommands
+from .entry_view import EntryViewScreen, ViewResult
+from .facet_picker import FacetPicker
+from .related import RelatedScreen
+
+WizardFactory = Callable[[Path, "Path | None"], Screen["Path | None"]]
+FACET_ORDER = {"category": CATEGORIES, "severity": SEVERITIES, "status": STATUSES, "tag": ()}
+PREVIEW_DELAY = 0.08  # s: moving quickly through the list renders only where it stops
+FILTER_DELAY = 0.05
+
+
+def open_wizard(root: Path, path: Path | None) -> Screen[Path | None]:
+    """The real wizard (imported when first needed)."""
+    from .wizard import WizardScreen
+
+    return WizardScreen(root, path=path)
+
+
+class BrowseScreen(Screen[None]):
+    """Browse the knowledge base: filter, facet, preview, read, edit, follow links."""
+
+    HELP_TITLE = "The knowledge base browser"
+    HELP = ("Every entry in the knowledge base, newest first; files that cannot be read are "
+            "listed in red with the reason. Type / to filter (fuzzy, over title, tags, "
+            "services and symptoms), pick facets with c, s, t and g (they combine), and read "
+            "the entry under the cursor in the preview, or full screen with enter.")
+    COMMANDS: ClassVar = Screen.COMMANDS | {EntryCommands}
+    AUTO_FOCUS = "#entries"
+    HORIZONTAL_BREAKPOINTS: ClassVar = [(0, "-narrow"), (140, "-wide")]
+    BINDINGS = [
+        Binding("slash", "focus_filter", "Filter", id="browse.filter", key_display="/"),
+        Binding("enter", "read", "Read", id="browse.read"),
+        Binding("e", "edit", "Edit", id="browse.edit"),
+        Binding("n", "new", "New", id="browse.new"),
+        Binding("r", "related", "Related", id="browse.related"),
+        Binding("c", "facet('category')", "Category facet", id="browse.category", show=False),
+        Binding("s", "facet('severity')", "Severity facet", id="browse.severity", show=False),
+        Binding("t", "facet('status')", "Status facet", id="browse.status", show=False),
+        Binding("g", "facet('tag')", "Tag facet", id="browse.tag", show=False),
+        Binding("x", "clear_facets", "Clear facets", id="browse.clear_facets", show=False),
+        Binding("escape", "escape", "Clear filter / back", id="browse.escape", show=False),
+        Binding("f5,ctrl+r", "reload", "Reload", id="browse.reload", show=False,
+                key_display="F5, Ctrl+R"),
+        Binding("question_mark", "app.help", "This help", id="browse.help", show=False,
+                key_display="F1, ?"),
+        Binding("q", "app.quit", "Quit", id="browse.quit"),
+    ]
+
+    wizard_factory: ClassVar[WizardFactory] = open_wizard
+    """Makes the wizard screen for `e` and `n` (tests put a stand-in here)."""
+
+    facets: reactive[Facets] = reactive(Facets, init=False)
+    """The facets in use; changing them filters the table."""
+
+    def __init__(self, root: Path) -> None:
+        super().__init__()
+        self.root = Path(os.path.abspath(root))
+        """The knowledge base folder, absolute and normalised like the paths it holds."""
+        self.all_rows: list[Row] = []
+        """Every file of the knowledge base, as loaded."""
+        self.shown: list[Row] = []
+        """The rows the filter and facets leave, in table order."""
+        self.graph: LinkGraph | None = None
+        self._by_key: dict[str, Row] = {}
+        self._preview_timer: Timer | None = None
+        self._filter_timer: Timer | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="filter-bar"):
+            yield Input(placeholder="/ filter: title, tags, services, symptoms",
+                        id="filter", compact=True)
+            yield Static(id="counts")
+        yield Static(id="facets")
+        with Container(id="panes"):
+            yield EntryTable(id="entries")
+            yield EntryPreview(id="preview", empty="Loading the knowledge base…")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = clean_line(self.root.name)
+        self._show_facets()
+        self.reload()
+
+    # -- loading -----------------------------------------------------------------------------
+    def reload(self, select: str | None = None) -> None:
+        """Read the knowledge base again in a worker; the screen stays usable meanwhile."""
+        self.query_one(EntryTable).loading = True
+        self._load(select)
+
+    @work(thread=True, exclusive=True, group="browse-load")
+    def _load(self, select: str | None) -> None:
+        try:
+            good, bad = store.load_all(self.root)
+            rows = catalog.build(good, bad, self.root)
+            graph = LinkGraph(self.root, [(item.path, item.entry) for item in good])
+        except Exception as exc:  # a bug, not a bad file: report it and keep the app alive
+            self.app.call_from_thread(self._load_failed, f"{type(exc).__name__}: {exc}")
+            return
+        self.app.call_from_thread(self._loaded, rows, graph, select)
+
+    def _loaded(self, rows: list[Row], graph: LinkGraph, select: str | None) -> None:
+        self.all_rows, self.graph = rows, graph
+        self._by_key = {row.key: row for row in rows}
+        self.query_one(EntryTable).loading = False
+        self._apply(select)
+
+    def _load_failed(self, message: str) -> None:
+        self.query_one(EntryTable).loading = False
+        self.notify(clean_line(f"Could not read the knowledge base: {message}"),
+                    severity="error", markup=False)
+
+    def key_of(self, path: Path) -> str:
+        return catalog.key_for(path, self.root)
+
+    # -- filtering ---------------------------------------------------------------------------
+    def _apply(self, select: str | None = None) -> None:
+        query = self.query_one("#filter", Input).value
+        self.shown = catalog.search(self.all_rows, query, self.facets)
+        table = self.query_one(EntryTable)
+        table.show(self.shown, select=select)
+        self._update_counts()
+        self._preview_now()
+
+    def _update_counts(self) -> None:
+        broken = sum(row.broken for row in self.all_rows)
+        text = fmt("[b]$shown[/b] / $total", shown=str(len(self.shown)),
+                   total=str(len(self.all_rows)))
+        if broken:
+            text += fmt("  [red]$n unreadable[/red]", n=str(broken))
+        self.query_one("#counts", Static).update(text)
+
+    def _show_facets(self) -> None:
+        active = self.facets.active()
+        if not active:
+            text = Content("facets: c category · s severity · t status · g tag").stylize("dim")
+        else:
+            chips = [fmt("[reverse] $name: $value [/reverse]", name=name, value=value)
+                     for name, value in active]
+            text = Content(" ").join(chips) + Content("  x clears").stylize("dim")
+        self.query_one("#facets", Static).update(text)
+
+    def watch_facets(self) -> None:
+        self._show_facets()
+        self._apply()
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self) -> None:
+        if self._filter_timer is not None:
+            self._filter_timer.stop()
+        self._filter_timer = self.set_timer(FILTER_DELAY, self._apply)
+
+    @on(Input.Submitted, "#filter")
+    def _filter_submitted(self) -> None:
+        self.query_one(EntryTable).focus()
+
+    # -- preview -----------------------------------------------------------------------------
+    @property
+    def current(self) -> Row | None:
+        """The row under the cursor."""
+        key = self.query_one(EntryTable).current_key
+        return self._by_key.get(key) if key else None
+
+    @on(DataTable.RowHighlighted, "#entries")
+    def _highlighted(self) -> None:
+        if self._preview_timer is not None:
+            self._preview_timer.stop()
+        self._preview_timer = self.set_timer(PREVIEW_DELAY, self._preview_now)
+
+    def _preview_now(self) -> None:
+        empty = "No entry matches." if self.all_rows else (
+            "This knowledge base has no entries yet: press n to write the first.")
+        self.query_one(EntryPreview).show(self.current, empty=empty)
+        self.refresh_bindings()
+
+    @on(Markdown.LinkClicked, "#preview Markdown")
+    def _follow_link(self, event: Markdown.LinkClicked) -> None:
+        row = self.current
+        if row is not None and self.graph is not None:
+            link = self.graph.resolve(event.href, row.path)
+            if link.exists and link.path is not None:
+                self.jump_to(self.key_of(link.path))
+
+    def jump_to(self, key: str) -> None:
+        """Select the entry with this key, clearing the filter and facets if they hide it."""
+        table = self.query_one(EntryTable)
+        if table.select(key):
+            return
+        self.query_one("#filter", Input).value = ""
+        self.set_reactive(BrowseScreen.facets, Facets())
+        self._show_facets()
+        self._apply(select=key)
+
+    # -- actions -----------------------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("read", "related", "edit"):
+            row = self.current
+            if row is None or (row.broken and action != "read"):
+                return None
+        return True
+
+    def action_focus_filter(self) -> None:
+        self.query_one("#filter", Input).focus()
+
+    def action_escape(self) -> None:
+        field = self.query_one("#filter", Input)
+        if field.value:
+            field.value = ""
+        elif self.facets.active():
+            self.facets = Facets()
+        else:
+            self.query_one(EntryTable).focus()
+
+    def action_facet(self, name: str) -> None:
+        counts = catalog.counts(self.all_rows, self.facets, name)
+        current = getattr(self.facets, name)
+
+        def chosen(value: str | None) -> None:
+            if value is not None:
+                self.facets = self.facets.set(name, value)
+
+        self.app.push_screen(FacetPicker(name, counts, current, FACET_ORDER[name]), chosen)
+
+    def action_clear_facets(self) -> None:
+        self.facets = Facets()
+
+    def action_reload(self) -> None:
+        self.reload(select=self.query_one(EntryTable).current_key)
+
+    def action_read(self) -> None:
+        row = self.current
+        if row is not None:
+            self.app.push_screen(EntryViewScreen(row, self.graph), self._after_view)
+
+    def _after_view(self, result: ViewResult) -> None:
+        if result == "edit":
+            self.action_edit()
+        elif result == "related":
+            self.action_related()
+        elif isinstance(result, Path):
+            self._jump_path(result)
+
+    def action_edit(self) -> None:
+        row = self.current
+        if row is not None and not row.broken:
+            self._open_wizard(row.path)
+
+    def action_new(self) -> None:
+        self._open_wizard(None)
+
+    def _open_wizard(self, path: Path | None) -> None:
+        factory = type(self).wizard_factory
+        self.app.push_screen(factory(self.root, path), self._after_wizard)
+
+    def _after_wizard(self, saved: Path | None) -> None:
+        if saved is not None:
+            self.reload(select=self.key_of(saved))
+
+    def action_related(self) -> None:
+        row = self.current
+        if row is None or row.broken or self.graph is None:
+            return
+        titles = {r.path: r.title for r in self.all_rows if not r.broken}
+        screen = RelatedScreen(row.title, self.graph.outgoing(row.path),
+                               self.graph.incoming(row.path), titles)
+        self.app.push_screen(screen, self._jump_path)
+
+    def _jump_path(self, path: Path | None) -> None:
+        if path is not None:
+            self.jump_to(self.key_of(path))

@@ -1,0 +1,45 @@
+"""Command palette (ctrl+p) on the browser: "jump to entry" by fuzzy title."""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Protocol, runtime_checkable
+
+from textual.command import Hit, Hits, Provider
+from textual.content import Content
+
+from ...core.catalog import Row
+from ...core.sanitize import clean_line
+
+
+@runtime_checkable
+class Jumpable(Protocol):
+    """A screen holding catalog rows that can select one by key."""
+
+    all_rows: list[Row]
+
+    def jump_to(self, key: str) -> None: ...
+
+
+class EntryCommands(Provider):
+    """One hit per readable entry whose title matches the query, best first."""
+
+    async def search(self, query: str) -> Hits:
+        screen = self.screen
+        if not isinstance(screen, Jumpable):
+            return
+        matcher = self.matcher(query)
+        for row in screen.all_rows:
+            if row.broken:
+                continue
+            title = clean_line(row.title)
+            score = matcher.match(title)
+            if not score:
+                continue
+            _, offsets = matcher.fuzzy_search.match(matcher.query, title)
+            shown = Content(title)
+            for offset in offsets:
+                shown = shown.stylize(matcher.match_style, offset, offset + 1)
+            facts = f"  {clean_line(row.date)} {clean_line(row.severity)}"
+            prompt = Content.assemble(shown, (facts, "dim"))
+            yield Hit(score, prompt, partial(screen.jump_to, row.key), text=f"Jump to {title}")
