@@ -45,6 +45,16 @@ class OpsWizardApp(App[None]):
             callback=lambda _saved: self.exit(),
         )
 
+    async def action_quit(self) -> None:
+        """ctrl+q: a screen holding unsaved work is asked to close first (it asks the author)."""
+        for screen in reversed(self.screen_stack):
+            close = getattr(screen, "request_close", None)
+            if close is not None:
+                if screen is self.screen:
+                    close()
+                return
+        self.exit()
+
     def action_help(self) -> None:
         """Explain the current screen (each screen provides `HELP`)."""
         from .screens.help import HelpScreen

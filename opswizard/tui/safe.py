@@ -6,6 +6,7 @@ shows as `\\x1b`.
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.content import Content
 
 from ..core.sanitize import clean, clean_line
@@ -26,3 +27,8 @@ def line(value: str, style: str = "") -> Content:
 def fmt(template: str, **values: str) -> Content:
     """Markup written by us, with user values substituted safely (`$name` in the template)."""
     return Content.from_markup(template, **{k: clean_line(v) for k, v in values.items()})
+
+
+def plain(value: str) -> Text:
+    """A rich Text (never markup) for widgets that search their prompts, like Select."""
+    return Text(clean_line(value))

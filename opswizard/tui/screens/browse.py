@@ -46,8 +46,8 @@ from .related import RelatedScreen
 
 WizardFactory = Callable[[Path, "Path | None"], Screen["Path | None"]]
 FACET_ORDER = {"category": CATEGORIES, "severity": SEVERITIES, "status": STATUSES, "tag": ()}
-PREVIEW_DELAY = 0.08  # s: moving quickly through the list renders only where it stops
-FILTER_DELAY = 0.05
+PREVIEW_DELAY = 0.12  # s: moving quickly through the list renders only where it stops
+FILTER_DELAY = 0.08
 
 
 def open_wizard(root: Path, path: Path | None) -> Screen[Path | None]:
@@ -161,7 +161,7 @@ class BrowseScreen(Screen[None]):
         table = self.query_one(EntryTable)
         table.show(self.shown, select=select)
         self._update_counts()
-        self._preview_now()
+        self._highlighted()
 
     def _update_counts(self) -> None:
         broken = sum(row.broken for row in self.all_rows)
@@ -204,6 +204,7 @@ class BrowseScreen(Screen[None]):
 
     @on(DataTable.RowHighlighted, "#entries")
     def _highlighted(self) -> None:
+        """Render the preview once the cursor rests (a preview costs ~0.25 s to build)."""
         if self._preview_timer is not None:
             self._preview_timer.stop()
         self._preview_timer = self.set_timer(PREVIEW_DELAY, self._preview_now)

@@ -72,7 +72,6 @@ class WizardScreen(Screen[Path | None]):
         Binding("ctrl+f", "save_final", "Save final", id="wizard.final", priority=True),
         Binding("ctrl+l", "toggle_checklist", "Checklist", id="wizard.checklist"),
         Binding("escape", "close", "Close", id="wizard.close"),
-        Binding("ctrl+q", "close", "Quit", id="wizard.quit", priority=True, show=False),
     ]
 
     def __init__(self, root: Path, path: Path | None = None,
@@ -100,6 +99,11 @@ class WizardScreen(Screen[Path | None]):
             self.baseline = render(self.entry)
             self.source = b""
         self.dirty = False
+        self.name_basis = self._name_basis()
+        """Date, category and title when opened: a change to them may call for a rename."""
+
+    def _name_basis(self) -> tuple[str, str, str]:
+        return (self.entry.date, self.entry.category, self.entry.title)
 
     # -- layout ---------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -221,6 +225,8 @@ class WizardScreen(Screen[Path | None]):
             section = self.entry.section(spec.key)
             if any(f.required and not getattr(section, f.key).strip() for f in spec.fields):
                 missing.add(spec.key)
+        # A step whose checklist item fails is not complete (Follow-up Actions without owners).
+        missing |= {i.section for i in evaluate(self.entry).failing() if i.key != "required"}
         statuses = {}
         for spec in SECTIONS:
             if spec.key in errors:
@@ -285,8 +291,10 @@ class WizardScreen(Screen[Path | None]):
         elif final or checklist.passed:
             self.entry.checklist_override = ""
         self.entry.status = "final" if final else "draft"
-        data = render(self.entry).encode("utf-8")
-        if self.path is not None and data == self.source:
+        text = render(self.entry)
+        data = text.encode("utf-8")
+        if self.path is not None and (text == self.baseline or data == self.source):
+            # No edits: leave the file alone, byte for byte (hand-written ones included).
             self.refresh_state()
             self.notify("No changes to save: the file is unchanged.")
             return True
@@ -338,8 +346,9 @@ class WizardScreen(Screen[Path | None]):
 
     async def _offer_rename(self) -> None:
         """If date, category or title changed the conventional name, offer to rename."""
-        if self.path is None:
+        if self.path is None or self._name_basis() == self.name_basis:
             return
+        self.name_basis = self._name_basis()
         wanted = file_name(self.entry)
         if self.path.name == wanted or self.path.name.startswith(wanted.removesuffix(".md") + "-"):
             return
@@ -363,6 +372,10 @@ class WizardScreen(Screen[Path | None]):
 
     # -- closing --------------------------------------------------------------------------
     def action_close(self) -> None:
+        self.close()
+
+    def request_close(self) -> None:
+        """Close, asking first about unsaved changes (the app's ctrl+q calls this)."""
         self.close()
 
     @work(exclusive=True, group="close")

@@ -9,43 +9,48 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.binding import Binding
-from textual.content import Content
 from textual.events import Resize
 from textual.widgets import DataTable
 
 from ...core.catalog import Row
-from ..safe import line
+from ...core.sanitize import clean_line
 
 SEVERITY_STYLE = {"CRITICAL": "bold red", "HIGH": "red", "MEDIUM": "yellow", "LOW": "green"}
 # (key, label, width); the title (and tags, when there is room) take the rest.
 FIXED = (("date", "Date", 10), ("severity", "Severity", 8), ("category", "Category", 13))
 TAIL = (("status", "State", 5), ("percent", "Done", 4))
+CHUNK = 150  # rows added to the table at a time
+MARGIN = 40  # add more when the cursor comes this close to the last row added
 MIN_TITLE = 16
 MIN_TAGS = 10
 
 
-def _cells(row: Row, title_width: int, tags_width: int) -> list[Content]:
-    """The cells of a row; the title and tags cut to their columns with an ellipsis."""
+def _cell(value: str, style: str = "") -> Text:
+    """One cell: user text as a rich `Text` (never parsed as markup), cut with an ellipsis.
+
+    `Text` rather than `Content`: the table measures every cell of every row it is given,
+    and a `Text` is measured without first being converted (1,000 rows: 5x faster).
+    """
+    return Text(clean_line(value), style=style, no_wrap=True, overflow="ellipsis", end="")
+
+
+def _cells(row: Row, with_tags: bool) -> list[Text]:
     if row.broken:
-        title = line(row.key, "red")
-        tags = line(row.error, "red")
-        cells = [Content("—"), Content("ERROR").stylize("bold red"), Content("")]
-        tail = [Content("—"), Content("")]
+        cells = [_cell("—"), _cell("ERROR", "bold red"), _cell(""), _cell(row.key, "red")]
+        tags = _cell(row.error, "red")
+        tail = [_cell("—"), _cell("")]
     else:
-        title = line(row.title)
-        tags = line(", ".join(row.tags), "dim")
-        cells = [line(row.date), line(row.severity, SEVERITY_STYLE.get(row.severity, "")),
-                 line(row.category)]
-        tail = [line(row.status, "green" if row.status == "final" else "italic"),
-                Content(f"{row.percent:>3}%")]
-    cells.append(title.truncate(title_width, ellipsis=True))
-    if tags_width:
-        cells.append(tags.truncate(tags_width, ellipsis=True))
-    return cells + tail
+        cells = [_cell(row.date), _cell(row.severity, SEVERITY_STYLE.get(row.severity, "")),
+                 _cell(row.category), _cell(row.title)]
+        tags = _cell(", ".join(row.tags), "dim")
+        tail = [_cell(row.status, "green" if row.status == "final" else "italic"),
+                _cell(f"{row.percent:>3}%")]
+    return cells + ([tags] if with_tags else []) + tail
 
 
-class EntryTable(DataTable[Content]):
+class EntryTable(DataTable[Text]):
     """Entries newest first (or best match first), unreadable files marked in red."""
 
     BINDINGS = [
@@ -58,6 +63,8 @@ class EntryTable(DataTable[Content]):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id, cursor_type="row", zebra_stripes=True)
         self._rows: list[Row] = []
+        self._index: dict[str, int] = {}  # row key -> position in _rows
+        self._added = 0  # how many of _rows are in the table
         self._layout: tuple[int, int] = (0, 0)  # (title width, tags width); 0: not shown
 
     @property
@@ -87,26 +94,57 @@ class EntryTable(DataTable[Content]):
             self.add_column(label, width=width, key=key)
 
     def show(self, rows: list[Row], select: str | None = None) -> None:
-        """Replace the rows; keep the cursor on `select` (else the current row) if shown."""
+        """Replace the rows; keep the cursor on `select` (else the current row) if shown.
+
+        Only the first `CHUNK` rows go into the table at once; more are added as the
+        cursor or the scrollbar nears the end, so filtering 1,000 entries stays quick.
+        """
         keep = select or self.current_key
-        self._rows = rows
         layout = self._widths()
+        if rows == self._rows and layout == self._layout and self.columns:
+            self.select(keep)
+            return
+        self._rows = rows
+        self._index = {row.key: index for index, row in enumerate(rows)}
         if layout != self._layout or not self.columns:
             self._layout = layout
             self.clear(columns=True)
             self._columns()
         else:
             self.clear()
-        for row in rows:
-            self.add_row(*_cells(row, *self._layout), key=row.key)
+        self._added = 0
+        self._extend(CHUNK)
         self.select(keep)
+
+    def _extend(self, upto: int) -> None:
+        """Add rows to the table until `upto` of them are in it (or all are)."""
+        with_tags = bool(self._layout[1])
+        for row in self._rows[self._added:upto]:
+            self.add_row(*_cells(row, with_tags), key=row.key)
+        self._added = max(self._added, min(upto, len(self._rows)))
 
     def select(self, key: str | None) -> bool:
         """Move the cursor to the row with this key; False if it is not shown."""
-        if key is None or key not in self.rows:
+        index = self._index.get(key) if key is not None else None
+        if index is None:
             return False
-        self.move_cursor(row=self.get_row_index(key), animate=False, scroll=True)
+        if index >= self._added:
+            self._extend(index + CHUNK)
+        self.move_cursor(row=index, animate=False, scroll=True)
         return True
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if event.cursor_row >= self._added - MARGIN:
+            self._extend(self._added + CHUNK)
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        if self._added < len(self._rows) and new_value >= self.max_scroll_y - MARGIN:
+            self._extend(self._added + CHUNK)
+
+    def action_scroll_bottom(self) -> None:
+        self._extend(len(self._rows))
+        super().action_scroll_bottom()
 
     def on_resize(self, event: Resize) -> None:
         if self.columns and self._widths() != self._layout:

@@ -24,7 +24,7 @@ from ...core.template import (
     FieldKind,
     FieldSpec,
 )
-from ..safe import line
+from ..safe import line, plain
 from .section_editor import SectionEditor
 
 if TYPE_CHECKING:
@@ -71,7 +71,8 @@ class FieldsEditor(SectionEditor):
 
     def _widget(self, f: FieldSpec) -> Input | Select[str]:
         if f.kind in _CHOICES:
-            options = [(Content(choice), choice) for choice in _CHOICES[f.kind]]
+            # rich Text, not Content: Select's type-to-search only reads str and Text prompts.
+            options = [(plain(choice), choice) for choice in _CHOICES[f.kind]]
             return Select(options, prompt=f"Choose {f.label.lower()}", id=f"field-{f.key}",
                           allow_blank=True, compact=True)
         return Input(placeholder=f.hint, id=f"field-{f.key}", compact=True)
@@ -86,7 +87,7 @@ class FieldsEditor(SectionEditor):
                 if value and value not in choices:
                     # A hand-written value outside the list: offer it as written.
                     widget.set_options(
-                        [(line(value), value)] + [(Content(c), c) for c in choices]
+                        [(plain(value), value)] + [(plain(c), c) for c in choices]
                     )
                 widget.value = value if value else Select.NULL
             elif "\n" in value:

@@ -106,6 +106,8 @@ class ItemRow(Vertical):
 
     def value(self) -> Item | Action:
         """The item as the author left it."""
+        if not self.query(".item-text"):
+            return self.item  # not mounted yet: nothing edited
         text = _value(self.query_one(".item-text"))
         if self.item.raw:
             if isinstance(self.item, Action):
@@ -175,19 +177,19 @@ class ListEditor(SectionEditor):
             focused = focused.parent  # type: ignore[assignment]
         return focused if isinstance(focused, ItemRow) and focused in self.rows else None
 
-    def add_after(self, row: ItemRow | None) -> None:
+    async def add_after(self, row: ItemRow | None) -> None:
         new = ItemRow(self.spec.kind)
         rows = self.query_one("#rows")
         if row is None:
-            rows.mount(new)
+            await rows.mount(new)
         else:
-            rows.mount(new, after=row)
-        self.call_after_refresh(lambda: new.first_input().focus())
+            await rows.mount(new, after=row)
+        new.first_input().focus()
         self.changed()
 
-    def action_add_item(self) -> None:
+    async def action_add_item(self) -> None:
         rows = self.rows
-        self.add_after(rows[-1] if rows else None)
+        await self.add_after(rows[-1] if rows else None)
 
     def action_move(self, step: int) -> None:
         row = self._current_row()
@@ -208,40 +210,39 @@ class ListEditor(SectionEditor):
             self.call_after_refresh(focused.focus)
         self.changed()
 
-    def delete_row(self, row: ItemRow) -> None:
+    async def delete_row(self, row: ItemRow) -> None:
         rows = self.rows
         index = rows.index(row)
-        row.remove()
+        await row.remove()
         remaining = [r for r in rows if r is not row]
         if remaining:
-            target = remaining[max(0, index - 1)]
-            self.call_after_refresh(lambda: target.first_input().focus())
+            remaining[max(0, index - 1)].first_input().focus()
         self.changed()
 
     @on(Input.Submitted)
-    def _submitted(self, event: Input.Submitted) -> None:
+    async def _submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        self.add_after(self._current_row())
+        await self.add_after(self._current_row())
 
     @on(ItemInput.EmptyBackspace)
-    def _empty_backspace(self, event: ItemInput.EmptyBackspace) -> None:
+    async def _empty_backspace(self, event: ItemInput.EmptyBackspace) -> None:
         row = self._current_row()
         if row is not None and len(self.rows) > 1 and not any(
             _value(w).strip() for w in row.query("Input, TextArea")
         ):
-            self.delete_row(row)
+            await self.delete_row(row)
 
     @on(Button.Pressed, ".delete")
-    def _delete_pressed(self, event: Button.Pressed) -> None:
+    async def _delete_pressed(self, event: Button.Pressed) -> None:
         row = event.button.parent
         while row is not None and not isinstance(row, ItemRow):
             row = row.parent
         if isinstance(row, ItemRow):
-            self.delete_row(row)
+            await self.delete_row(row)
 
     @on(Button.Pressed, "#add")
-    def _add_pressed(self) -> None:
-        self.action_add_item()
+    async def _add_pressed(self) -> None:
+        await self.action_add_item()
 
     @on(Input.Changed)
     @on(TextArea.Changed)
