@@ -150,7 +150,7 @@ class Completer:
             cover, unmatched = _word_cover(qwords, key.split())
             ratio = fuzz.ratio(query, key) / 100
             pop = math.log1p(self.counts[i]) / self._pop_norm
-            score = 100 * (0.55 * cover + 0.25 * ratio + 0.20 * pop) - 4 * unmatched
+            score = 100 * (0.55 * cover + 0.25 * ratio + 0.20 * pop) - 2 * unmatched
             if cover == 0 and fz < 75:
                 continue
             scored.append((max(score, 0.0), -i, i))
