@@ -62,6 +62,7 @@ class FieldSpec:
     kind: FieldKind = FieldKind.TEXT
     required: bool = False
     hint: str = ""
+    suggest: str = ""  # the knowledge-base suggestions offered while typing ("services")
 
 
 @dataclass(frozen=True)
@@ -84,8 +85,9 @@ class SectionSpec:
         raise KeyError(key)
 
 
-def _f(key: str, label: str, kind: FieldKind = FieldKind.TEXT, hint: str = "") -> FieldSpec:
-    return FieldSpec(key, label, kind, required=True, hint=hint)
+def _f(key: str, label: str, kind: FieldKind = FieldKind.TEXT, hint: str = "",
+       suggest: str = "") -> FieldSpec:
+    return FieldSpec(key, label, kind, required=True, hint=hint, suggest=suggest)
 
 
 def _o(key: str, label: str, kind: FieldKind = FieldKind.TEXT, hint: str = "") -> FieldSpec:
@@ -116,7 +118,8 @@ SECTIONS: tuple[SectionSpec, ...] = (
             _f("system_state", "System State", hint="System state when the issue occurred"),
             _f("symptoms", "Symptoms", hint="What was observed or reported"),
             _f("environment", "Environment", FieldKind.ENVIRONMENT, "/".join(ENVIRONMENTS)),
-            _f("related_services", "Related Services", FieldKind.LIST, "Comma separated"),
+            _f("related_services", "Related Services", FieldKind.LIST, "Comma separated",
+               suggest="services"),
             _f("trigger", "Trigger", hint="What caused the issue"),
         ),
     ),
@@ -262,6 +265,8 @@ SCHEMA_VERSION = 1
 
 # The wizard step where the entry's tags are edited ("properly categorized and tagged").
 TAGS_STEP = "issue_summary"
+# The step that offers past entries from the knowledge base as links.
+RELATED_STEP = "related_issues"
 
 
 def norm_heading(text: str) -> str:

@@ -4,7 +4,7 @@
 |---|---|
 | `/` | Filter (fuzzy, over title, tags, services and symptoms) |
 | `up` / `down`, `j` / `k` | Move |
-| `enter` | Read the entry full screen |
+| `enter` | Read the entry full screen (`escape` comes back; `j` / `k` scroll) |
 | `e` / `n` | Edit it in the wizard / write a new entry |
 | `r` | Related entries (links both ways) |
 | `c` `s` `t` `g` | Facets: category, severity, status, tag; `x` clears them |
@@ -40,7 +40,6 @@ from ..safe import fmt
 from ..widgets.entry_preview import EntryPreview
 from ..widgets.entry_table import EntryTable
 from .browse_commands import EntryCommands
-from .entry_view import EntryViewScreen, ViewResult
 from .facet_picker import FacetPicker
 from .related import RelatedScreen
 
@@ -48,6 +47,7 @@ WizardFactory = Callable[[Path, "Path | None"], Screen["Path | None"]]
 FACET_ORDER = {"category": CATEGORIES, "severity": SEVERITIES, "status": STATUSES, "tag": ()}
 PREVIEW_DELAY = 0.12  # s: moving quickly through the list renders only where it stops
 FILTER_DELAY = 0.08
+LIST_ONLY = {"focus_filter", "read", "facet", "clear_facets"}  # hidden while reading
 
 
 def open_wizard(root: Path, path: Path | None) -> Screen[Path | None]:
@@ -64,9 +64,12 @@ class BrowseScreen(Screen[None]):
     HELP = ("Every entry in the knowledge base, newest first; files that cannot be read are "
             "listed in red with the reason. Type / to filter (fuzzy, over title, tags, "
             "services and symptoms), pick facets with c, s, t and g (they combine), and read "
-            "the entry under the cursor in the preview, or full screen with enter.")
+            "the entry under the cursor in the preview, or full screen with enter (escape "
+            "comes back). Links to other entries in the preview can be clicked; r lists the "
+            "entries this one links to and the ones linking to it.")
     COMMANDS: ClassVar = Screen.COMMANDS | {EntryCommands}
     AUTO_FOCUS = "#entries"
+    ALLOW_IN_MAXIMIZED_VIEW = "Header, Footer"
     HORIZONTAL_BREAKPOINTS: ClassVar = [(0, "-narrow"), (140, "-wide")]
     BINDINGS = [
         Binding("slash", "focus_filter", "Filter", id="browse.filter", key_display="/"),
@@ -235,6 +238,8 @@ class BrowseScreen(Screen[None]):
 
     # -- actions -----------------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if self.maximized is not None and action in LIST_ONLY:
+            return False
         if action in ("read", "related", "edit"):
             row = self.current
             if row is None or (row.broken and action != "read"):
@@ -270,17 +275,21 @@ class BrowseScreen(Screen[None]):
         self.reload(select=self.query_one(EntryTable).current_key)
 
     def action_read(self) -> None:
-        row = self.current
-        if row is not None:
-            self.app.push_screen(EntryViewScreen(row, self.graph), self._after_view)
+        """The preview, full screen (it is already rendered, so this is instant)."""
+        if self.current is None:
+            return
+        if self._preview_timer is not None:
+            self._preview_timer.stop()
+        self._preview_now()
+        preview = self.query_one(EntryPreview)
+        self.maximize(preview, container=False)
+        preview.focus()
 
-    def _after_view(self, result: ViewResult) -> None:
-        if result == "edit":
-            self.action_edit()
-        elif result == "related":
-            self.action_related()
-        elif isinstance(result, Path):
-            self._jump_path(result)
+    def watch_maximized(self) -> None:
+        """Reading full screen hides the keys that act on the list; escape comes back."""
+        self.refresh_bindings()
+        if self.maximized is None and self.is_mounted:
+            self.query_one(EntryTable).focus()
 
     def action_edit(self) -> None:
         row = self.current

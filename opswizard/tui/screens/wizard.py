@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 from textual import on, work
@@ -21,7 +22,8 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import ContentSwitcher, Footer, Header, Static
+from textual.widgets import ContentSwitcher, Footer, Header, OptionList, Static
+from textual.worker import get_current_worker
 
 from ...core import store
 from ...core.checklist import evaluate
@@ -34,8 +36,10 @@ from ...core.sanitize import clean_line
 from ...core.template import FIELD_BY_KEY, SECTION_BY_KEY, SECTIONS
 from ..safe import fmt, line
 from ..widgets.checklist_panel import ChecklistPanel
+from ..widgets.related_editor import RelatedEditor
 from ..widgets.review_pane import ReviewPane
 from ..widgets.section_editor import EditorContext, SectionEditor, editor_for
+from ..widgets.similar_notice import SimilarNotice
 from ..widgets.step_list import REVIEW, StepList
 from .dialogs import ChoiceDialog, ReasonDialog
 
@@ -71,6 +75,7 @@ class WizardScreen(Screen[Path | None]):
         Binding("ctrl+s", "save", "Save", id="wizard.save", priority=True),
         Binding("ctrl+f", "save_final", "Save final", id="wizard.final", priority=True),
         Binding("ctrl+l", "toggle_checklist", "Checklist", id="wizard.checklist"),
+        Binding("f2", "look_similar", "Similar", id="wizard.similar"),
         Binding("escape", "close", "Close", id="wizard.close"),
     ]
 
@@ -99,6 +104,7 @@ class WizardScreen(Screen[Path | None]):
             self.baseline = render(self.entry)
             self.source = b""
         self.dirty = False
+        self._similar_basis: tuple[str, str, tuple[str, ...]] | None = None
         self.name_basis = self._name_basis()
         """Date, category and title when opened: a change to them may call for a rename."""
 
@@ -112,6 +118,7 @@ class WizardScreen(Screen[Path | None]):
             yield StepList(id="steps")
             with VerticalScroll(id="form"):
                 yield Static("", id="read-only")
+                yield SimilarNotice(id="similar")
                 yield Static("", id="step-title")
                 yield ContentSwitcher(id="editors")
             yield ChecklistPanel(id="checklist")
@@ -123,8 +130,76 @@ class WizardScreen(Screen[Path | None]):
                 fmt("[b $error]Read-only:[/] $reason — saving is disabled.",
                     reason=self.read_only_reason)
             )
+        self.context.target_path = self.target
+        self.context.link_for = self._link_for
         self.refresh_state()
         await self.show_step(self.current)
+        self.build_index()
+
+    # -- the knowledge base: suggestions and similar entries ------------------------------
+    @work(thread=True, exclusive=True, group="index")
+    def build_index(self) -> None:
+        """Index the knowledge base off the UI thread; suggestions start when it is ready."""
+        from ...core.index import KnowledgeIndex
+        from ...core.suggest import suggester
+
+        ready = suggester(KnowledgeIndex.build(self.root))
+        self.app.call_from_thread(self._index_ready, ready)
+
+    def _index_ready(self, ready: object) -> None:
+        self.context.suggester = ready  # type: ignore[assignment]
+        self._similar_basis = None
+        self.refresh_state()
+        for editor in self.query(RelatedEditor):
+            editor.refresh_candidates(self.entry)
+
+    def _link_for(self, record: object) -> str:
+        from ...core.suggest import related_link
+
+        return related_link(self.target(), record, self.root)  # type: ignore[arg-type]
+
+    def _update_similar(self) -> None:
+        basis = (self.entry.title, self.entry.get("symptoms"), tuple(self.entry.services()))
+        if self.context.suggester is None or basis == self._similar_basis:
+            return
+        self._similar_basis = basis
+        if any(basis[:2]) or basis[2]:
+            self.find_similar(*basis)
+        else:
+            self.query_one(SimilarNotice).show([])
+
+    @work(thread=True, exclusive=True, group="similar")
+    def find_similar(self, title: str, symptoms: str, services: tuple[str, ...]) -> None:
+        time.sleep(0.15)  # let typing settle; a newer keystroke cancels this one
+        if get_current_worker().is_cancelled or self.context.suggester is None:
+            return
+        matches = self.context.suggester.similar(
+            title, symptoms, services, limit=3, exclude_path=self.path, min_score=12.0
+        )
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self.query_one(SimilarNotice).show, matches)
+
+    @on(SimilarNotice.Open)
+    def _open_similar(self, event: SimilarNotice.Open) -> None:
+        from .peek import PeekScreen
+
+        path = Path(event.path)
+        if not path.is_absolute():
+            path = self.root / path
+        try:
+            screen = PeekScreen.for_path(path, self.root)
+        except store.StoreError as exc:
+            self.notify(line(str(exc)), severity="error")
+            return
+        self.app.push_screen(screen)
+
+    def action_look_similar(self) -> None:
+        notice = self.query_one(SimilarNotice)
+        if notice.has_class("-shown"):
+            options = notice.query_one(OptionList)
+            options.focus()
+            if options.highlighted is None:
+                options.highlighted = 0
 
     def on_resize(self) -> None:
         self.set_class(self.size.width < 110, "-narrow")
@@ -208,6 +283,7 @@ class WizardScreen(Screen[Path | None]):
         """Recompute dirtiness, step marks, the checklist and the header."""
         text = render(self.entry)
         self.dirty = text != self.baseline
+        self._update_similar()
         checklist = evaluate(self.entry)
         self.query_one(ChecklistPanel).show(checklist)
         self.query_one(StepList).show_statuses(self.step_statuses())

@@ -1,6 +1,6 @@
 """An entry rendered for reading: a header (title, facts, checklist) and the markdown body.
 
-Used by the browser's preview pane and by the full-screen reader. Everything shown comes
+The browser's preview pane, which `enter` maximizes to read full screen. Everything shown comes
 from a file, so the header is built from Content objects and the body (a `Markdown`
 widget, which parses no Textual markup) has its terminal control characters neutralised.
 Links are not opened: a click posts `Markdown.LinkClicked`, which the screen resolves.
@@ -9,6 +9,7 @@ Links are not opened: a click posts `Markdown.LinkClicked`, which the screen res
 from __future__ import annotations
 
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Markdown, Static
@@ -59,7 +60,18 @@ def header(row: Row) -> Content:
 
 
 class EntryPreview(VerticalScroll):
-    """Shows one row of the catalog: call `show(row)` (None shows `empty`)."""
+    """Shows one row of the catalog: call `show(row)` (None shows `empty`).
+
+    | Key | Action |
+    |---|---|
+    | `j` / `k`, `up` / `down`, `pageup` / `pagedown` | Scroll |
+    """
+
+    ALLOW_MAXIMIZE = True  # the browser reads an entry full screen by maximizing its preview
+    BINDINGS = [
+        Binding("j", "scroll_down", "Scroll down", id="preview.down", show=False),
+        Binding("k", "scroll_up", "Scroll up", id="preview.up", show=False),
+    ]
 
     DEFAULT_CSS = """
     EntryPreview { padding: 0 1; }

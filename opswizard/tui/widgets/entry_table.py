@@ -94,15 +94,14 @@ class EntryTable(DataTable[Text]):
             self.add_column(label, width=width, key=key)
 
     def show(self, rows: list[Row], select: str | None = None) -> None:
-        """Replace the rows; keep the cursor on `select` (else the current row) if shown.
+        """Replace the rows; the cursor goes to `select` if given and shown, else to the top.
 
         Only the first `CHUNK` rows go into the table at once; more are added as the
         cursor or the scrollbar nears the end, so filtering 1,000 entries stays quick.
         """
-        keep = select or self.current_key
         layout = self._widths()
         if rows == self._rows and layout == self._layout and self.columns:
-            self.select(keep)
+            self.select(select)
             return
         self._rows = rows
         self._index = {row.key: index for index, row in enumerate(rows)}
@@ -114,7 +113,7 @@ class EntryTable(DataTable[Text]):
             self.clear()
         self._added = 0
         self._extend(CHUNK)
-        self.select(keep)
+        self.select(select)
 
     def _extend(self, upto: int) -> None:
         """Add rows to the table until `upto` of them are in it (or all are)."""
@@ -148,4 +147,4 @@ class EntryTable(DataTable[Text]):
 
     def on_resize(self, event: Resize) -> None:
         if self.columns and self._widths() != self._layout:
-            self.show(self._rows)
+            self.show(self._rows, select=self.current_key)

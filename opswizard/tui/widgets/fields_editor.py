@@ -26,6 +26,7 @@ from ...core.template import (
 )
 from ..safe import line, plain
 from .section_editor import SectionEditor
+from .suggest_input import SuggestInput
 
 if TYPE_CHECKING:
     from ...core.model import EntryBase
@@ -54,13 +55,21 @@ class FieldsEditor(SectionEditor):
         for f in self.spec.fields:
             marker = " *" if f.required else ""
             yield Static(Content(f.label + marker), classes="field-label")
-            yield self._widget(f)
+            widget = self._widget(f)
+            yield widget
+            if f.suggest and isinstance(widget, Input):
+                yield self._suggest(widget, f.suggest, multi=f.kind is FieldKind.LIST)
             yield Static("", id=f"msg-{f.key}", classes="field-message")
         if self.spec.key == TAGS_STEP:
             yield Static(Content("Tags"), classes="field-label")
-            yield Input(placeholder="comma separated, e.g. postgres, connection-pool",
-                        id="field-tags", compact=True)
+            tags = Input(placeholder="comma separated, e.g. postgres, connection-pool",
+                         id="field-tags", compact=True)
+            yield tags
+            yield self._suggest(tags, "tags", multi=True)
             yield Static("", id="msg-tags", classes="field-message")
+
+    def _suggest(self, target: Input, name: str, multi: bool) -> SuggestInput:
+        return SuggestInput(target, lambda: self.context.source(name), multi=multi)
 
     def widget(self, key: str) -> Input | Select[str] | TextArea:
         """The widget editing a field (a TextArea once a value spans lines)."""
@@ -130,9 +139,22 @@ class FieldsEditor(SectionEditor):
     @on(Input.Changed)
     def _input_changed(self, event: Input.Changed) -> None:
         key = (event.input.id or "").removeprefix("field-").removesuffix("-multi")
-        if key != "tags":
+        if key == "tags":
+            self._check_tags(event.value)
+        else:
             self._check(self.spec.field(key), event.value)
         self.changed()
+
+    def _check_tags(self, value: str) -> None:
+        """Warn when a tag nearly duplicates one the team already uses."""
+        suggester = self.context.suggester
+        done = value.rsplit(",", 1)[0] if "," in value else ""
+        warnings = []
+        for tag in tags_from_input(done) if suggester else []:
+            existing = suggester.near_duplicate_tag(tag)  # type: ignore[union-attr]
+            if existing:
+                warnings.append(f"'{tag}' looks like the existing tag '{existing}'")
+        self.set_message("tags", "warning" if warnings else "", "; ".join(warnings))
 
     @on(TextArea.Changed)
     def _area_changed(self, event: TextArea.Changed) -> None:

@@ -29,6 +29,7 @@ from ...core.model import Action, Item
 from ...core.template import SectionKind
 from ..safe import line
 from .section_editor import SectionEditor
+from .suggest_input import SuggestInput
 
 if TYPE_CHECKING:
     from ...core.model import EntryBase
@@ -88,8 +89,10 @@ class ItemRow(Vertical):
             if isinstance(item, Action) and not item.raw:
                 yield Checkbox("", item.done, compact=True, tooltip="Done")
                 yield _text_widget(item.text, "Action", "item-text")
-                yield ItemInput(item.owner, placeholder="@owner", classes="item-owner",
-                                compact=True)
+                owner = ItemInput(item.owner, placeholder="@owner", classes="item-owner",
+                                  compact=True)
+                yield owner
+                yield SuggestInput(owner, self._owners)
                 yield ItemInput(item.deadline, placeholder="YYYY-MM-DD", classes="item-due",
                                 compact=True)
             elif item.raw:
@@ -103,6 +106,10 @@ class ItemRow(Vertical):
             yield Button("✕", classes="delete", compact=True, tooltip="Delete this item")
         if isinstance(item, Action):
             yield Static("", classes="field-message")
+
+    def _owners(self):  # type: ignore[no-untyped-def]
+        editor = next((a for a in self.ancestors if isinstance(a, SectionEditor)), None)
+        return editor.context.source("owners") if editor else None
 
     def value(self) -> Item | Action:
         """The item as the author left it."""

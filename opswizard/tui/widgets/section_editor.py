@@ -7,25 +7,37 @@ the screen then applies the editor and recomputes the checklist.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from textual.containers import Vertical
 from textual.message import Message
 
-from ...core.template import SectionKind, SectionSpec
+from ...core.template import RELATED_STEP, SectionKind, SectionSpec
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
     from ...core.model import EntryBase
+    from ...core.suggest import Suggester
 
 
 @dataclass
 class EditorContext:
-    """What editors may ask of the wizard: suggestion sources (filled in by the screen)."""
+    """What editors may ask of the wizard (filled in by the screen).
 
-    suggest: dict[str, Callable[[str], list[str]]] = field(default_factory=dict)
+    `suggester` is None until the knowledge base index has been built in a worker.
+    """
+
+    suggester: Suggester | None = None
+    target_path: Callable[[], Path] | None = None
+    link_for: Callable[[Any], str] | None = None
+    """The Related Issues link text for a past entry's record, from this entry's file."""
+
+    def source(self, name: str) -> Callable[[str], list[Any]] | None:
+        """A suggestion source by name ("tags", "services", "owners"), once ready."""
+        return getattr(self.suggester, name, None) if self.suggester else None
 
 
 class SectionEditor(Vertical):
@@ -86,6 +98,7 @@ def editor_for(spec: SectionSpec, context: EditorContext) -> SectionEditor:
     from .code_editor import CodeEditor, ProseEditor
     from .fields_editor import FieldsEditor
     from .list_editor import ActionsEditor, ListEditor
+    from .related_editor import RelatedEditor
 
     if spec.kind is SectionKind.FIELDS:
         return FieldsEditor(spec, context)
@@ -95,4 +108,6 @@ def editor_for(spec: SectionSpec, context: EditorContext) -> SectionEditor:
         return ActionsEditor(spec, context)
     if spec.kind is SectionKind.PROSE:
         return ProseEditor(spec, context)
+    if spec.key == RELATED_STEP:
+        return RelatedEditor(spec, context)
     return ListEditor(spec, context)

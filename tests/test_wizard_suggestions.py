@@ -1,0 +1,154 @@
+"""Pilot tests: knowledge-base suggestions inside the wizard (issue 4)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from textual.widgets import Input, OptionList, Static
+
+from opswizard.core.parse import parse_bytes
+from opswizard.tui.app import OpsWizardApp
+from opswizard.tui.screens.peek import PeekScreen
+from opswizard.tui.screens.wizard import WizardScreen
+from opswizard.tui.widgets.related_editor import CandidateList
+from opswizard.tui.widgets.similar_notice import SimilarNotice
+from opswizard.tui.widgets.suggest_input import SuggestInput
+
+from .conftest import FIXTURES
+from .test_wizard import type_text
+
+SIZE = (120, 40)
+PREFILL = {"title": "Connection pool exhausted on payments", "category": "issue",
+           "date": "2026-02-01T09:00:00Z"}
+
+
+def fixture_kb(kb: Path) -> Path:
+    shutil.copytree(FIXTURES / "kb", kb, dirs_exist_ok=True)
+    return kb
+
+
+async def wait_for(pilot, condition, tries: int = 100) -> None:  # type: ignore[no-untyped-def]
+    for _ in range(tries):
+        if condition():
+            return
+        await pilot.pause(0.02)
+    raise AssertionError("condition never held")
+
+
+async def ready(pilot, app: OpsWizardApp) -> WizardScreen:  # type: ignore[no-untyped-def]
+    screen = app.screen
+    assert isinstance(screen, WizardScreen)
+    await wait_for(pilot, lambda: screen.context.suggester is not None)
+    return screen
+
+
+async def test_partial_tag_accepted_by_keyboard_is_saved(kb: Path) -> None:
+    app = OpsWizardApp(fixture_kb(kb), mode="new", prefill=PREFILL)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(pilot, app)
+        tags = screen.query_one("#field-tags", Input)
+        tags.focus()
+        await type_text(pilot, "conn pool")
+        dropdown = next(s for s in screen.query(SuggestInput) if s.target is tags)
+        await wait_for(pilot, lambda: dropdown.option_list.option_count > 0 and dropdown.display)
+        first = dropdown.option_list.get_option_at_index(0)
+        assert first.value == "connection-pool"  # type: ignore[attr-defined]
+        await pilot.press("tab")
+        assert tags.value == "connection-pool, "
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: screen.saved_path is not None)
+        saved = screen.saved_path
+    assert saved is not None
+    assert parse_bytes(saved.read_bytes()).entry.tags == ["connection-pool"]
+
+
+async def test_escape_dismisses_the_dropdown_and_keeps_the_text(kb: Path) -> None:
+    app = OpsWizardApp(fixture_kb(kb), mode="new", prefill=PREFILL)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(pilot, app)
+        tags = screen.query_one("#field-tags", Input)
+        tags.focus()
+        await type_text(pilot, "kaf")
+        dropdown = next(s for s in screen.query(SuggestInput) if s.target is tags)
+        await wait_for(pilot, lambda: dropdown.display and dropdown.option_list.option_count > 0)
+        await pilot.press("escape")
+        assert not dropdown.display
+        assert isinstance(app.screen, WizardScreen)  # escape closed the dropdown, not the wizard
+        assert tags.value == "kaf"
+
+
+async def test_near_duplicate_tag_warns(kb: Path) -> None:
+    app = OpsWizardApp(fixture_kb(kb), mode="new", prefill=PREFILL)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(pilot, app)
+        screen.query_one("#field-tags", Input).value = "conn-pool, "
+        await pilot.pause()
+        message = screen.query_one("#msg-tags", Static)
+        assert "looks like the existing tag 'connection-pool'" in str(message.render())
+        assert message.has_class("-warning")
+
+
+async def test_accepting_a_related_entry_saves_a_link(kb: Path) -> None:
+    prefill = dict(PREFILL, symptoms="Connection pool exhausted, timeout acquiring connection",
+                   related_services="payments-api")
+    app = OpsWizardApp(fixture_kb(kb), mode="new", prefill=prefill)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(pilot, app)
+        await screen.show_step("related_issues")
+        candidates = screen.query_one(CandidateList)
+        await wait_for(pilot, lambda: candidates.option_count > 0)
+        top = str(candidates.get_option_at_index(0).prompt)
+        assert top.startswith("Payments API Database Connection Leak")
+        assert "same service: payments-api" in top
+        candidates.focus()
+        candidates.highlighted = 0
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: screen.saved_path is not None)
+        saved = screen.saved_path
+    assert saved is not None
+    text = saved.read_text()
+    # The new entry lands in issues/payments-api/ too: the link is relative to that folder.
+    assert saved.parent.name == "payments-api"
+    link = ("- [Payments API Database Connection Leak]("
+            "ops-learning-2025-03-09-11-00-00-issue-payments-api-database-connection-leak.md)")
+    assert link in text
+    target = link.split("](", 1)[1].rstrip(")")
+    assert (saved.parent / target).resolve().exists()
+
+
+async def test_skipping_a_candidate_removes_it(kb: Path) -> None:
+    prefill = dict(PREFILL, related_services="payments-api")
+    app = OpsWizardApp(fixture_kb(kb), mode="new", prefill=prefill)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(pilot, app)
+        await screen.show_step("related_issues")
+        candidates = screen.query_one(CandidateList)
+        await wait_for(pilot, lambda: candidates.option_count > 0)
+        count = candidates.option_count
+        candidates.focus()
+        candidates.highlighted = 0
+        await pilot.press("x")
+        assert candidates.option_count == count - 1
+        assert screen.entry.related_issues.is_empty()
+
+
+async def test_similar_past_entry_is_named_and_opens_read_only(kb: Path) -> None:
+    prefill = {"title": "Kafka broker disk full", "category": "issue"}
+    app = OpsWizardApp(fixture_kb(kb), mode="new", prefill=prefill)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(pilot, app)
+        notice = screen.query_one(SimilarNotice)
+        await wait_for(pilot, lambda: notice.has_class("-shown"))
+        options = notice.query_one(OptionList)
+        assert str(options.get_option_at_index(0).prompt).startswith(
+            "Kafka Broker Disk Full Caused Under-Replicated Partitions")
+        await pilot.press("f2", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, PeekScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is screen
+        assert screen.query_one("#field-title", Input).value == "Kafka broker disk full"
