@@ -304,3 +304,18 @@ def _copy_seed(kb: Path, name: str) -> Path:
     target.write_bytes((SEED / name).read_bytes())
     return target
 
+
+
+async def test_every_wizard_action_is_in_the_command_palette(kb: Path) -> None:
+    app = OpsWizardApp(kb, mode="new")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        titles = {c.title for c in app.get_system_commands(app.screen)}
+        for binding in WizardScreen.BINDINGS:
+            assert binding.description in titles  # type: ignore[union-attr]
+        assert "Go to step: Metrics" in titles
+        assert "Add item" not in titles  # list editors are not mounted on the first step
+        command = next(c for c in app.get_system_commands(app.screen)
+                       if c.title == "Go to step: Metrics")
+        await command.callback()
+        assert wizard(app).current == "metrics"

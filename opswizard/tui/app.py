@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.screen import Screen
 
 
 class OpsWizardApp(App[None]):
@@ -44,6 +46,30 @@ class OpsWizardApp(App[None]):
             WizardScreen(self.root, path=self.path, prefill=self.prefill),
             callback=lambda _saved: self.exit(),
         )
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        """Every action of the current screen is in the palette, named as in its footer,
+        plus whatever the screen adds (`palette_commands`, e.g. "Go to step: Metrics")."""
+        yield from super().get_system_commands(screen)
+        seen: set[str] = set()
+        for node in (screen, *screen.query("*")):
+            for binding in getattr(node, "BINDINGS", []):
+                if not isinstance(binding, Binding) or not binding.description:
+                    continue
+                if binding.action in seen:
+                    continue
+                seen.add(binding.action)
+                action = binding.action
+                target = node
+
+                async def run(action: str = action, target: object = target) -> None:
+                    await self.run_action(action, target)  # type: ignore[arg-type]
+
+                key = binding.key_display or binding.key.split(",")[0]
+                yield SystemCommand(binding.description, f"Key: {key}", run)
+        extra = getattr(screen, "palette_commands", None)
+        if extra is not None:
+            yield from extra()
 
     async def action_quit(self) -> None:
         """ctrl+q: a screen holding unsaved work is asked to close first (it asks the author)."""

@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Iterable
 from pathlib import Path
 
 from textual import on, work
-from textual.app import ComposeResult
+from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
@@ -203,6 +204,16 @@ class WizardScreen(Screen[Path | None]):
 
     def on_resize(self) -> None:
         self.set_class(self.size.width < 110, "-narrow")
+
+    def palette_commands(self) -> Iterable[SystemCommand]:
+        """"Go to step: X" for every step, for the command palette."""
+        for key in STEPS:
+            title = "Review and save" if key == REVIEW else SECTION_BY_KEY[key].heading
+
+            async def go(key: str = key) -> None:
+                await self.show_step(key)
+
+            yield SystemCommand(f"Go to step: {title}", "Open this step of the wizard", go)
 
     # -- steps ----------------------------------------------------------------------------
     async def show_step(self, key: str) -> None:
