@@ -72,16 +72,43 @@ def stem(word: str) -> str:
     return out
 
 
+class _TermCache(dict[str, str]):
+    """word -> its search term ("" for a stop word, a 1-letter word or a non-ASCII word)."""
+
+    def __missing__(self, word: str) -> str:
+        if len(word) < 2 or word in STOP_WORDS:
+            term = ""
+        else:
+            term = stem(word)
+        if len(self) < 500_000:
+            self[word] = term
+        return term
+
+
+_TERMS = _TermCache()
+
+
 def terms(text: str) -> list[str]:
     """Search terms of a text: lower-cased, stemmed words, stop words and 1-letter words gone."""
-    return [
-        stem(w) for w in _WORD.findall(text.lower()) if len(w) > 1 and w not in STOP_WORDS
-    ]
+    return list(filter(None, map(_TERMS.__getitem__, _WORD.findall(text.lower()))))
+
+
+def term_set(text: str) -> set[str]:
+    """The distinct search terms of a text (what an inverted index posts)."""
+    return set(filter(None, map(_TERMS.__getitem__, _WORD.findall(text.lower()))))
+
+
+_SERVICE_KEYS: dict[str, str] = {}
 
 
 def service_key(name: str) -> str:
     """One key per service however it is spelt (`Memory Service`, `memory_service`)."""
-    return normalise_tag(name)
+    key = _SERVICE_KEYS.get(name)
+    if key is None:
+        key = normalise_tag(name)
+        if len(_SERVICE_KEYS) < 100_000:
+            _SERVICE_KEYS[name] = key
+    return key
 
 
 def owner_key(name: str) -> str:

@@ -14,12 +14,12 @@ precomputed choice list plus a little Python over a bounded candidate set:
 - related / similar / search: an inverted index of search terms (`index.terms`: stemmed,
   stop words dropped) per field (title, symptoms, primary cause, impact, services, tags),
   plus exact service-key and tag postings. Postings are in record order (newest first)
-  and each term contributes at most `CAP` of them, so a keystroke touches a bounded
-  number of records whatever the size of the knowledge base. Candidates are ranked by
-  an IDF-weighted overlap, then the best `RERANK` are scored exactly (per-field cosine,
-  shared services, shared tags). A typed term the knowledge base does not know (a
-  partial last word, a typo) is expanded to known terms by prefix (bisect) or by
-  `process.extract` over the vocabulary.
+  and in a first pass each term contributes at most `cap` of them (a twentieth of the
+  knowledge base, within 256..2000), so a keystroke touches a bounded number of
+  records. The first pass ranks candidates by IDF-weighted overlap; the best `RERANK`
+  are then scored exactly (per-field IDF cosine, shared services, shared tags). A typed
+  term the knowledge base does not know (a partial last word, a typo) is expanded to
+  known terms by prefix (bisect) or by `process.extract` over the vocabulary.
 
 Module-level functions take the index as first argument and reuse one cached
 `Suggester` per index (rebuilt when the index changes).
@@ -42,6 +42,7 @@ import math
 import os
 import re
 import weakref
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from operator import itemgetter
@@ -52,15 +53,17 @@ from urllib.parse import quote
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
-from .index import KnowledgeIndex, Record, norm_text, service_key, stem, terms
+from .index import KnowledgeIndex, Record, norm_text, service_key, stem, term_set, terms
 from .model import Item
 from .tags import normalise_tag
 
 if TYPE_CHECKING:  # pragma: no cover
     from .model import EntryBase
 
-# Each term contributes at most this many postings (its newest records) per keystroke.
-CAP = 4000
+# In the first pass each term contributes at most `cap` postings (its newest records):
+# a twentieth of the knowledge base, within [MIN_CAP, CAP].
+CAP = 2000
+MIN_CAP = 256
 # Candidates scored exactly after the cheap first pass.
 RERANK = 120
 # Weights of the parts of an entry when comparing two entries (related / similar).
@@ -225,7 +228,8 @@ class Suggester:
         self._build_tag_lookups()
         self._build_postings()
         self._expansions: dict[str, Group] = {}
-        self._norms: dict[tuple[int, int], float] = {}
+        self._fields: dict[tuple[int, int], tuple[frozenset[str], float]] = {}
+        self.cap = max(MIN_CAP, min(CAP, len(self.records) // 20))
 
     # -- building --------------------------------------------------------------------------
     def _build_tag_lookups(self) -> None:
@@ -241,24 +245,36 @@ class Suggester:
         self._tag_first_sorted = sorted(first)
 
     def _build_postings(self) -> None:
-        posts: list[dict[str, list[int]]] = [{} for _ in FIELD_NAMES]
-        by_service: dict[str, list[int]] = {}
-        by_tag: dict[str, list[int]] = {}
+        text_posts: list[defaultdict[str, list[int]]] = [defaultdict(list) for _ in range(4)]
+        by_service: defaultdict[str, list[int]] = defaultdict(list)
+        by_tag: defaultdict[str, list[int]] = defaultdict(list)
+        title_p, symptoms_p, cause_p, impact_p = text_posts
+        key_of = service_key
         for i, r in enumerate(self.records):
-            texts = (r.title, r.symptoms, r.primary_cause, r.impact)
-            for f, text in enumerate(texts):
+            for postings, text in ((title_p, r.title), (symptoms_p, r.symptoms),
+                                   (cause_p, r.primary_cause), (impact_p, r.impact)):
                 if text:
-                    _post(posts[f], terms(text), i)
-            if r.services:
-                keys = {service_key(s) for s in r.services}
-                _post(posts[T_SERVICES], terms(" ".join(keys)), i)
-                _post(by_service, keys, i)
-            if r.tags:
-                _post(posts[T_TAGS], terms(" ".join(r.tags)), i)
-                _post(by_tag, r.tags, i)
+                    for term in term_set(text):
+                        postings[term].append(i)
+            for key in {key_of(s) for s in r.services}:
+                by_service[key].append(i)
+            for tag in set(r.tags):
+                by_tag[tag].append(i)
+        by_service.pop("", None)
+        self._by_service = dict(by_service)
+        self._by_tag = dict(by_tag)
+        # Terms of service names and tags, posted from the (few) distinct names.
+        posts: list[dict[str, list[int]]] = [dict(p) for p in text_posts]
+        for names in (self._by_service, self._by_tag):
+            groups: dict[str, list[list[int]]] = {}
+            for name, rows in names.items():
+                for term in term_set(name):
+                    groups.setdefault(term, []).append(rows)
+            posts.append({
+                term: lists[0] if len(lists) == 1 else sorted(set().union(*lists))
+                for term, lists in groups.items()
+            })
         self._posts = posts
-        self._by_service = by_service
-        self._by_tag = by_tag
         df: dict[str, int] = {}
         for field in posts:
             for term, rows in field.items():
@@ -358,54 +374,66 @@ class Suggester:
     def _weight(self, group: Group) -> float:
         return max(self._idf[t] * factor for t, factor in group)
 
-    def _field_terms(self, i: int, field: int) -> list[str]:
+    def _field_text(self, i: int, field: int) -> str:
         r = self.records[i]
         if field == T_SERVICES:
-            return terms(" ".join(service_key(s) for s in r.services))
+            return " ".join(service_key(s) for s in r.services)
         if field == T_TAGS:
-            return terms(" ".join(r.tags))
-        text = (r.title, r.symptoms, r.primary_cause, r.impact)[field]
-        return terms(text)
+            return " ".join(r.tags)
+        return (r.title, r.symptoms, r.primary_cause, r.impact)[field]
 
-    def _norm(self, i: int, field: int) -> float:
+    def _field_info(self, i: int, field: int) -> tuple[frozenset[str], float]:
+        """Record i's distinct terms in a field, and their IDF norm (cached)."""
         key = (i, field)
-        value = self._norms.get(key)
-        if value is None:
+        info = self._fields.get(key)
+        if info is None:
+            found = frozenset(term_set(self._field_text(i, field)))
             idf = self._idf
-            value = math.sqrt(sum(idf.get(t, 0.0) ** 2 for t in set(self._field_terms(i, field))))
-            if len(self._norms) > 200_000:
-                self._norms.clear()
-            self._norms[key] = value
-        return value
+            info = (found, math.sqrt(sum(idf.get(t, 0.0) ** 2 for t in found)))
+            if len(self._fields) > 200_000:
+                self._fields.clear()
+            self._fields[key] = info
+        return info
 
     def _accumulate(
-        self, groups: list[Group], field: int, acc: dict[int, float], total: dict[int, float],
-        scale: float,
+        self, groups: list[Group], field: int, total: dict[int, float], scale: float
     ) -> None:
-        """acc[i] += w^2 for each typed term found in record i's field; total[i] += scale*w^2."""
+        """First pass: total[i] += scale * w^2 for each typed term in record i's field,
+        over at most `self.cap` postings per term (the newest records)."""
         postings = self._posts[field]
+        cap = self.cap
+        get = total.get
         for group in groups:
             if len(group) == 1:
                 term, factor = group[0]
-                w2 = (self._idf[term] * factor) ** 2
                 rows = postings.get(term)
-                if not rows:
-                    continue
-                add = scale * w2
-                acc_get, total_get = acc.get, total.get
-                for i in rows[:CAP]:
-                    acc[i] = acc_get(i, 0.0) + w2
-                    total[i] = total_get(i, 0.0) + add
+                if rows:
+                    add = scale * (self._idf[term] * factor) ** 2
+                    for i in rows[:cap]:
+                        total[i] = get(i, 0.0) + add
                 continue
             best: dict[int, float] = {}
             for term, factor in group:
                 w2 = (self._idf[term] * factor) ** 2
-                for i in postings.get(term, ())[:CAP]:
+                for i in postings.get(term, ())[:cap]:
                     if best.get(i, 0.0) < w2:
                         best[i] = w2
             for i, w2 in best.items():
-                acc[i] = acc.get(i, 0.0) + w2
-                total[i] = total.get(i, 0.0) + scale * w2
+                total[i] = get(i, 0.0) + scale * w2
+
+    def _dot(self, groups: list[Group], found: frozenset[str]) -> float:
+        """Exact IDF-weighted overlap of the typed groups with a record's terms."""
+        idf = self._idf
+        dot = 0.0
+        for group in groups:
+            best = 0.0
+            for term, factor in group:
+                if term in found:
+                    w2 = (idf[term] * factor) ** 2
+                    if w2 > best:
+                        best = w2
+            dot += best
+        return dot
 
     # -- related and similar ----------------------------------------------------------------
     def related(
@@ -439,109 +467,121 @@ class Suggester:
         tags: Iterable[str], limit: int, exclude_path: str | Path | None, own_id: str | None,
         min_score: float,
     ) -> list[Match]:
-        fields = {
-            "title": (T_TITLE, self._groups(title)),
-            "symptoms": (T_SYMPTOMS, self._groups(symptoms)),
-            "cause": (T_CAUSE, self._groups(cause)),
-        }
+        fields = []  # (name, field, groups, query norm)
+        for name, field, text in (("title", T_TITLE, title), ("symptoms", T_SYMPTOMS, symptoms),
+                                  ("cause", T_CAUSE, cause)):
+            groups = self._groups(text)
+            if groups:
+                fields.append((name, field, groups, math.sqrt(sum(
+                    self._weight(g) ** 2 for g in groups))))
         qservices = {k for k in (service_key(s) for s in services) if k}
         qtags = {t for t in (normalise_tag(t) for t in tags) if t}
-        present = sum(WEIGHTS[name] for name, (_, groups) in fields.items() if groups)
+        present = sum(WEIGHTS[name] for name, *_ in fields)
         present += WEIGHTS["services"] if qservices else 0.0
         present += WEIGHTS["tags"] if qtags else 0.0
         if not present:
             return []
+        # First pass: a cheap upper-bound-ish score over bounded postings.
         total: dict[int, float] = {}
-        accs: dict[str, dict[int, float]] = {}
-        qnorms: dict[str, float] = {}
-        for name, (field, groups) in fields.items():
-            acc: dict[int, float] = {}
-            accs[name] = acc
-            if not groups:
-                continue
-            qnorm2 = sum(self._weight(g) ** 2 for g in groups)
-            qnorms[name] = math.sqrt(qnorm2)
-            self._accumulate(groups, field, acc, total, WEIGHTS[name] / qnorm2)
+        for name, field, groups, qnorm in fields:
+            self._accumulate(groups, field, total, WEIGHTS[name] / qnorm**2)
+        cap = self.cap
         for keys, postings, weight in (
             (qservices, self._by_service, WEIGHTS["services"]),
             (qtags, self._by_tag, WEIGHTS["tags"]),
         ):
-            if not keys:
-                continue
-            add = weight / len(keys)
-            for key in keys:
-                for i in postings.get(key, ())[:CAP]:
-                    total[i] = total.get(i, 0.0) + add
+            if keys:
+                add = weight / len(keys)
+                get = total.get
+                for key in keys:
+                    for i in postings.get(key, ())[:cap]:
+                        total[i] = get(i, 0.0) + add
+        # Second pass: the exact score of the best candidates.
         exclude = str(exclude_path) if exclude_path is not None else None
-        candidates = heapq.nlargest(RERANK + 2, total.items(), key=itemgetter(1))
-        scored: list[tuple[float, int, str]] = []
-        for i, _ in candidates:
+        scored = []
+        for i, _ in heapq.nlargest(RERANK + 2, total.items(), key=itemgetter(1)):
             record = self.records[i]
             if record.path == exclude or (own_id and record.id == own_id):
                 continue
             sims: dict[str, float] = {}
-            for name, (field, _groups) in fields.items():
-                dot = accs[name].get(i)
-                if dot:
-                    rnorm = self._norm(i, field)
-                    sims[name] = min(1.0, dot / (qnorms[name] * rnorm)) if rnorm else 0.0
-            shared_services = [
-                s for s in record.services if service_key(s) in qservices
-            ]
+            for name, field, groups, qnorm in fields:
+                found, rnorm = self._field_info(i, field)
+                if rnorm:
+                    dot = self._dot(groups, found)
+                    if dot:
+                        sims[name] = min(1.0, dot / (qnorm * rnorm))
+            shared_services = [s for s in record.services if service_key(s) in qservices]
             if shared_services:
                 sims["services"] = 0.7 + 0.3 * min(1.0, len(shared_services) / len(qservices))
             shared_tags = [t for t in record.tags if t in qtags]
             if shared_tags:
                 sims["tags"] = 2 * len(shared_tags) / (len(qtags) + len(set(record.tags)))
             score = 100 * sum(WEIGHTS[k] * v for k, v in sims.items()) / max(present, 50.0)
-            if score < min_score:
-                continue
-            scored.append((score, -i, _reason(sims, shared_services, shared_tags)))
-        scored.sort(reverse=True)
-        return [Match(self.records[-ni], round(s, 1), why) for s, ni, why in scored[:limit]]
+            if score >= min_score:
+                scored.append((score, -i, sims, shared_services, shared_tags))
+        best = heapq.nlargest(limit, scored, key=itemgetter(0, 1))
+        return [
+            Match(self.records[-ni], round(score, 1), _reason(sims, shared_s, shared_t))
+            for score, ni, sims, shared_s, shared_t in best
+        ]
 
     # -- search ---------------------------------------------------------------------------
     def search_matches(self, query: str, limit: int = 20) -> list[Match]:
         """Entries matching a free-text query (symptoms, title, services, tags, cause,
-        impact), best first, with the fields that matched as the reason."""
+        impact), best first, with the fields that matched as the reason.
+
+        The score is the share of the query's (IDF-weighted) terms the entry holds, each
+        counted in the best field it is in (title, services and tags count most), with
+        a little fuzzy title similarity to break ties."""
         groups = self._groups(query)
         if not groups:
             return self._fuzzy_fallback(query, limit)
         weights = [self._weight(g) for g in groups]
         whole = sum(weights)
+        cap = self.cap
+        # First pass, over bounded postings.
         acc: dict[int, float] = {}
+        acc_get = acc.get
         for group, weight in zip(groups, weights, strict=True):
             best: dict[int, float] = {}
+            best_get = best.get
             for field, boost in enumerate(SEARCH_BOOST):
                 postings = self._posts[field]
                 for term, factor in group:
                     value = boost * factor * self._idf[term] / weight
-                    best_get = best.get
-                    for i in postings.get(term, ())[:CAP]:
+                    for i in postings.get(term, ())[:cap]:
                         if best_get(i, 0.0) < value:
                             best[i] = value
             scale = weight / whole
-            acc_get = acc.get
             for i, value in best.items():
                 acc[i] = acc_get(i, 0.0) + scale * min(value, 1.0)
         if not acc:
             return self._fuzzy_fallback(query, limit)
-        candidates = heapq.nlargest(max(RERANK, limit), acc.items(), key=itemgetter(1))
+        # Second pass: exact coverage of the best candidates, and which fields matched.
         qnorm = norm_text(query)
         scored = []
-        for i, coverage in candidates:
+        for i, _ in heapq.nlargest(max(RERANK, limit), acc.items(), key=itemgetter(1)):
+            infos = [self._field_info(i, f)[0] for f in range(len(FIELD_NAMES))]
+            coverage = 0.0
+            matched: set[int] = set()
+            for group, weight in zip(groups, weights, strict=True):
+                best_value = 0.0
+                for f, found in enumerate(infos):
+                    for term, factor in group:
+                        if term in found:
+                            matched.add(f)
+                            value = SEARCH_BOOST[f] * factor * self._idf[term] / weight
+                            best_value = max(best_value, value)
+                coverage += weight / whole * min(best_value, 1.0)
             title = norm_text(self.records[i].title)
             tie = fuzz.WRatio(qnorm, title, processor=None) / 100 if title else 0.0
-            scored.append((100 * (0.9 * coverage + 0.1 * tie), -i))
-        scored.sort(reverse=True)
-        query_terms = {t for g in groups for t, _ in g}
-        out = []
-        for score, ni in scored[:limit]:
-            i = -ni
-            where = [FIELD_NAMES[f] for f in range(len(FIELD_NAMES))
-                     if query_terms.intersection(self._field_terms(i, f))]
-            out.append(Match(self.records[i], round(score, 1), "matches " + ", ".join(where)))
-        return out
+            scored.append((100 * (0.9 * coverage + 0.1 * tie), -i, matched))
+        best_hits = heapq.nlargest(limit, scored, key=itemgetter(0, 1))
+        return [
+            Match(self.records[-ni], round(score, 1),
+                  "matches " + ", ".join(FIELD_NAMES[f] for f in sorted(matched)))
+            for score, ni, matched in best_hits
+        ]
 
     def search(self, query: str, limit: int = 20) -> list[tuple[Record, float]]:
         """(record, score) for a free-text query, best first."""
@@ -557,15 +597,6 @@ class Suggester:
             qnorm, texts, scorer=fuzz.partial_ratio, limit=limit, score_cutoff=75, processor=None
         )
         return [Match(self.records[i], round(s * 0.8, 1), "fuzzy match") for _, s, i in hits]
-
-
-def _post(postings: dict[str, list[int]], keys: Iterable[str], i: int) -> None:
-    for key in set(keys):
-        rows = postings.get(key)
-        if rows is None:
-            postings[key] = [i]
-        else:
-            rows.append(i)
 
 
 def _reason(sims: dict[str, float], services: list[str], tags: list[str]) -> str:
