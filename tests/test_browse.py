@@ -15,6 +15,7 @@ from opswizard.core import store
 from opswizard.core.model import new_entry
 from opswizard.core.render import render_bytes
 from opswizard.tui.app import OpsWizardApp
+from opswizard.tui.screens import browse
 from opswizard.tui.screens.browse import BrowseScreen
 from opswizard.tui.screens.entry_view import EntryViewScreen
 from opswizard.tui.screens.facet_picker import FacetPicker
@@ -28,6 +29,13 @@ POOL = "Memory Service Connection Pool Exhaustion"
 SEARCH = "Slow Search Queries on Context Index"
 CANARY = "Failed Canary Rollout of Orchestrator v2"
 HOSTILE = "[/] Evil [@click=app.quit]x[/] \x1b]0;pwned\x07 title"
+
+
+@pytest.fixture(autouse=True)
+def quick_timers(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The preview and filter wait for the keyboard to rest; tests need not."""
+    monkeypatch.setattr(browse, "PREVIEW_DELAY", 0.01)
+    monkeypatch.setattr(browse, "FILTER_DELAY", 0.01)
 
 
 @pytest.fixture
@@ -133,13 +141,28 @@ async def test_facet_picker_any_clears_one_facet(kb: Path) -> None:
 async def test_enter_reads_the_entry_full_screen(kb: Path) -> None:
     async with OpsWizardApp(kb).run_test(size=SIZE) as pilot:
         screen = await ready(pilot)
-        await pilot.press("j", "j", "enter")
-        view = pilot.app.screen
-        assert isinstance(view, EntryViewScreen) and view.row.title == SEARCH
-        await pilot.pause()
-        assert SEARCH in str(view.query_one("#preview-head", Static).content)
+        await pilot.press("j", "j", "enter")  # at once: the preview catches up
+        preview = screen.query_one(EntryPreview)
+        assert screen.maximized is preview and pilot.app.focused is preview
+        assert SEARCH in str(preview.query_one("#preview-head", Static).content)
+        await pilot.press("j", "j", "slash")  # j scrolls; list keys are off while reading
+        assert preview.scroll_y > 0 and pilot.app.focused is preview
         await pilot.press("escape")
-        assert pilot.app.screen is screen and current_title(screen) == SEARCH
+        assert screen.maximized is None and current_title(screen) == SEARCH
+        assert isinstance(pilot.app.focused, EntryTable)
+
+
+async def test_entry_view_screen_reads_one_entry(kb: Path) -> None:
+    async with OpsWizardApp(kb).run_test(size=SIZE) as pilot:
+        screen = await ready(pilot)
+        row = screen.current
+        assert row is not None
+        await pilot.app.push_screen(EntryViewScreen(row))
+        await pilot.pause()
+        head = pilot.app.screen.query_one("#preview-head", Static)
+        assert POOL in str(head.content)
+        await pilot.press("escape")
+        assert pilot.app.screen is screen
 
 
 async def test_preview_follows_the_cursor(kb: Path) -> None:
@@ -256,7 +279,7 @@ async def test_broken_file_is_listed_with_its_error(kb: Path) -> None:
         await pilot.press("e", "r")  # unavailable on a broken file: nothing happens
         assert pilot.app.screen is screen
         await pilot.press("enter")
-        assert isinstance(pilot.app.screen, EntryViewScreen)
+        assert screen.maximized is screen.query_one(EntryPreview)
 
 
 async def test_markup_and_escapes_in_a_title_show_literally(kb: Path) -> None:
@@ -271,8 +294,7 @@ async def test_markup_and_escapes_in_a_title_show_literally(kb: Path) -> None:
         assert shown in str(screen.query_one("#preview-head", Static).content)
         await pilot.press("enter")
         await pilot.pause()
-        assert isinstance(pilot.app.screen, EntryViewScreen)
-        assert pilot.app.is_running
+        assert screen.maximized is not None and pilot.app.is_running
 
 
 async def test_command_palette_jumps_to_an_entry(kb: Path) -> None:

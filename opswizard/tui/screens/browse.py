@@ -275,7 +275,7 @@ class BrowseScreen(Screen[None]):
         self.reload(select=self.query_one(EntryTable).current_key)
 
     def action_read(self) -> None:
-        """The preview, full screen (it is already rendered, so this is instant)."""
+        """The preview, full screen: already rendered, so nothing new is built."""
         if self.current is None:
             return
         if self._preview_timer is not None:

@@ -32,31 +32,32 @@ def body_markdown(row: Row) -> str:
     return clean(body)
 
 
-def header(row: Row) -> Content:
-    """Title, facts, tags and what the checklist still wants, as Content."""
+def header(row: Row) -> tuple[Content, Content, Content]:
+    """(title and facts, path, notes) of the preview's header, as Content."""
+    path = line(row.key, "dim")
     if row.broken:
-        return Content("\n").join([
-            line(row.key, "bold red"),
-            fmt("[b]This file cannot be read as an entry:[/b] $error", error=row.error),
+        return (
+            Content("\n").join([Content("Unreadable file").stylize("bold red"), fmt(
+                "[b]This file cannot be read as an entry:[/b] $error", error=row.error)]),
+            path,
             Content("Fix it in an editor; `opswizard validate` says more.").stylize("dim"),
-        ])
-    parts = [line(row.title or "(untitled)", "bold")]
-    facts = " · ".join(v for v in (row.date, row.severity, row.category, row.status) if v)
-    parts.append(fmt("$facts · [b]$percent%[/b] complete", facts=facts,
-                     percent=str(row.percent)))
-    if row.tags:
-        parts.append(fmt("[dim]tags:[/dim] $tags", tags=", ".join(row.tags)))
-    parts.append(line(row.key, "dim"))
+        )
     assert row.loaded is not None
+    facts = " · ".join(v for v in (row.date, row.severity, row.category, row.status) if v)
+    head = fmt("[b]$title[/b]\n$facts · [b]$percent%[/b] complete",
+               title=row.title or "(untitled)", facts=facts, percent=str(row.percent))
+    if row.tags:
+        head += fmt(" · [dim]tags:[/dim] $tags", tags=", ".join(row.tags))
+    notes: list[Content] = []
     findings = row.loaded.result.errors
     if findings:
-        parts.append(fmt("[red]$count problem(s) reading this file:[/red] $first",
+        notes.append(fmt("[red]$count problem(s) reading this file:[/red] $first",
                          count=str(len(findings)), first=findings[0].message))
     failing = evaluate(row.loaded.entry).failing()
     if failing:
         reasons = "; ".join(item.reason for item in failing[:3])
-        parts.append(fmt("[dim]checklist:[/dim] $reasons", reasons=reasons))
-    return Content("\n").join(parts)
+        notes.append(fmt("[dim]to do:[/dim] $reasons", reasons=reasons))
+    return head, path, Content("\n").join(notes)
 
 
 class EntryPreview(VerticalScroll):
@@ -75,7 +76,8 @@ class EntryPreview(VerticalScroll):
 
     DEFAULT_CSS = """
     EntryPreview { padding: 0 1; }
-    EntryPreview > #preview-head { border-bottom: solid $primary-muted; }
+    EntryPreview > #preview-path { text-wrap: nowrap; text-overflow: ellipsis; }
+    EntryPreview > #preview-notes { border-bottom: solid $primary-muted; }
     EntryPreview > Markdown { padding: 0; margin: 0; }
     """
 
@@ -88,6 +90,8 @@ class EntryPreview(VerticalScroll):
 
     def compose(self) -> ComposeResult:
         yield Static(Content(self.empty), id="preview-head")
+        yield Static(id="preview-path")
+        yield Static(id="preview-notes")
         yield Markdown(open_links=False)
 
     def show(self, row: Row | None, empty: str | None = None) -> None:
@@ -95,7 +99,12 @@ class EntryPreview(VerticalScroll):
         if row is not None and row is self.row:
             return
         self.row = row
-        self.query_one("#preview-head", Static).update(
-            header(row) if row else Content(empty or self.empty))
+        if row is None:
+            head, path, notes = Content(empty or self.empty), Content(), Content()
+        else:
+            head, path, notes = header(row)
+        self.query_one("#preview-head", Static).update(head)
+        self.query_one("#preview-path", Static).update(path)
+        self.query_one("#preview-notes", Static).update(notes)
         self.query_one(Markdown).update(body_markdown(row) if row else "")
         self.scroll_home(animate=False)
