@@ -37,9 +37,10 @@ def seeded_kb(kb: Path) -> Path:
     return kb
 
 
-@pytest.fixture
+@pytest.fixture(autouse=True)
 def state_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Keep the user's cache and state folders inside the test's tmp dir."""
+    """Keep the user's cache and state folders (journals, locks, index cache) inside the
+    test's tmp dir: no test touches the real ones."""
     home = tmp_path / "home"
     monkeypatch.setenv("XDG_STATE_HOME", str(home / "state"))
     monkeypatch.setenv("XDG_CACHE_HOME", str(home / "cache"))

@@ -176,6 +176,17 @@ def _unlink_quietly(path: str | Path) -> None:
         pass
 
 
+def write_private(path: Path, data: bytes) -> None:
+    """Atomically write a file of opswizard's own (journal, lock, cache), mode 0600."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    temp = _write_temp(path.parent, data, 0o600)
+    try:
+        os.replace(temp, path)
+    except BaseException:
+        _unlink_quietly(temp)
+        raise
+
+
 def _ensure_folder(root: Path, target: Path) -> None:
     try:
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -26,6 +26,7 @@ class OpsWizardApp(App[None]):
         mode: str = "browse",
         path: Path | None = None,
         prefill: dict[str, str] | None = None,
+        offer_recovery: bool = True,
     ) -> None:
         super().__init__()
         self.root = root
@@ -33,8 +34,22 @@ class OpsWizardApp(App[None]):
         self.mode = mode
         self.path = path
         self.prefill = prefill or {}
+        self.offer_recovery = offer_recovery
+        self.journals_flushed: list[Path] = []
+        """Journals written because the app is stopping with unsaved work (printed on exit)."""
 
     def on_mount(self) -> None:
+        from ..core import journal
+
+        pending = journal.pending(self.root) if self.offer_recovery else []
+        if pending:
+            from .screens.recovery import RecoveryScreen
+
+            self.push_screen(RecoveryScreen(pending), callback=self._after_recovery)
+        else:
+            self._start()
+
+    def _start(self) -> None:
         if self.mode == "browse":
             from .screens.browse import BrowseScreen
 
@@ -46,6 +61,39 @@ class OpsWizardApp(App[None]):
             WizardScreen(self.root, path=self.path, prefill=self.prefill),
             callback=lambda _saved: self.exit(),
         )
+
+    def _after_recovery(self, chosen: object) -> None:
+        from ..core.journal import Journal
+        from .screens.wizard import WizardScreen
+
+        if not isinstance(chosen, Journal):
+            self._start()
+            return
+        if self.mode == "browse":
+            self._start()
+            self.push_screen(WizardScreen(self.root, recovered=chosen))
+        else:
+            self.push_screen(WizardScreen(self.root, recovered=chosen),
+                             callback=lambda _saved: self.exit())
+
+    def flush_journals(self) -> list[Path]:
+        """Journal every wizard's unsaved text now (a crash, a signal, an exit)."""
+        written = []
+        for screen in self.screen_stack:
+            flush = getattr(screen, "flush_journal", None)
+            if flush is not None:
+                path = flush()
+                if path is not None:
+                    written.append(path)
+        self.journals_flushed = written
+        return written
+
+    def _handle_exception(self, error: Exception) -> None:
+        """An unhandled exception: keep the author's text before Textual stops the app."""
+        try:
+            self.flush_journals()
+        finally:
+            super()._handle_exception(error)
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """Every action of the current screen is in the palette, named as in its footer,

@@ -23,15 +23,17 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import ContentSwitcher, Footer, Header, OptionList, Static
 from textual.worker import get_current_worker
 
-from ...core import store
+from ...core import journal, store
 from ...core.checklist import evaluate
 from ...core.checks import check_entry
 from ...core.findings import Finding
 from ...core.model import EntryBase, new_entry
 from ...core.naming import file_name, folder
+from ...core.parse import parse_text
 from ...core.render import render
 from ...core.sanitize import clean_line
 from ...core.template import FIELD_BY_KEY, SECTION_BY_KEY, SECTIONS
@@ -43,6 +45,7 @@ from ..widgets.section_editor import EditorContext, SectionEditor, editor_for
 from ..widgets.similar_notice import SimilarNotice
 from ..widgets.step_list import REVIEW, StepList
 from .dialogs import ChoiceDialog, ReasonDialog
+from .recovery import DiffScreen, diff_content
 
 STEPS = [s.key for s in SECTIONS] + [REVIEW]
 
@@ -81,7 +84,8 @@ class WizardScreen(Screen[Path | None]):
     ]
 
     def __init__(self, root: Path, path: Path | None = None,
-                 prefill: dict[str, str] | None = None) -> None:
+                 prefill: dict[str, str] | None = None,
+                 recovered: journal.Journal | None = None) -> None:
         super().__init__()
         self.root = root
         self.path = path
@@ -91,7 +95,13 @@ class WizardScreen(Screen[Path | None]):
         self.digest: str | None = None
         self.context = EditorContext()
         self.current = STEPS[0]
-        if path is not None:
+        self.source = b""
+        self.journal_path: Path | None = None
+        """Where unsaved text was last journalled (None: nothing journalled)."""
+        self._journal_timer: Timer | None = None
+        if recovered is not None:
+            self.path = path = recovered.target
+        if path is not None and (recovered is None or path.exists()):
             loaded = store.load(path)
             self.entry: EntryBase = loaded.entry.model_copy(deep=True)
             self.digest = loaded.digest
@@ -103,7 +113,12 @@ class WizardScreen(Screen[Path | None]):
         else:
             self.entry = new_entry(**(prefill or {}))
             self.baseline = render(self.entry)
-            self.source = b""
+        if recovered is not None:
+            self.entry = parse_text(recovered.text).entry
+            self.digest = recovered.base_digest
+            if path is not None and not path.exists():
+                self.baseline = ""
+            self.journal_path = recovered.file
         self.dirty = False
         self._similar_basis: tuple[str, str, tuple[str, ...]] | None = None
         self.name_basis = self._name_basis()
@@ -133,6 +148,14 @@ class WizardScreen(Screen[Path | None]):
             )
         self.context.target_path = self.target
         self.context.link_for = self._link_for
+        if self.path is not None and not self.read_only_reason:
+            other = journal.other_editor(self.path)
+            if other:
+                self.notify(line(f"Another opswizard (pid {other.get('pid')} on "
+                                 f"{other.get('host')}) is editing this entry: saving will "
+                                 "check for its changes first."),
+                            severity="warning", timeout=10)
+            journal.lock(self.path)
         self.refresh_state()
         await self.show_step(self.current)
         self.build_index()
@@ -294,6 +317,7 @@ class WizardScreen(Screen[Path | None]):
         """Recompute dirtiness, step marks, the checklist and the header."""
         text = render(self.entry)
         self.dirty = text != self.baseline
+        self._schedule_journal()
         self._update_similar()
         checklist = evaluate(self.entry)
         self.query_one(ChecklistPanel).show(checklist)
@@ -335,6 +359,59 @@ class WizardScreen(Screen[Path | None]):
         await self.query_one(ReviewPane).show(
             text, str(self.target()), evaluate(self.entry), saved=False
         )
+
+    # -- the recovery journal ---------------------------------------------------------------
+    def _schedule_journal(self) -> None:
+        """Journal unsaved text about half a second after the last change."""
+        if self._journal_timer is not None:
+            self._journal_timer.stop()
+            self._journal_timer = None
+        if self.dirty and not self.read_only_reason:
+            self._journal_timer = self.set_timer(0.5, self._journal_now)
+
+    def _journal_now(self) -> None:
+        self._journal_timer = None
+        if self.dirty:
+            self.write_journal(render(self.entry), self.entry.title)
+
+    @work(thread=True, exclusive=True, group="journal")
+    def write_journal(self, text: str, title: str) -> None:
+        try:
+            written = journal.write(self.root, self.path, self.entry.id, title, text,
+                                    self.digest)
+        except OSError as exc:
+            self.app.call_from_thread(
+                self.notify, line(f"Could not journal unsaved text: {exc}"), severity="warning")
+            return
+        self.journal_path = written
+
+    def flush_journal(self) -> Path | None:
+        """Journal now, on this thread (exit, crash): returns where, if anything was unsaved."""
+        try:
+            self.apply_all()
+        except Exception:  # noqa: BLE001 - a broken widget must not stop the flush
+            pass
+        if render(self.entry) == self.baseline or self.read_only_reason:
+            return None
+        try:
+            self.journal_path = journal.write(self.root, self.path, self.entry.id,
+                                              self.entry.title, render(self.entry), self.digest)
+        except OSError:
+            return None
+        return self.journal_path
+
+    def _forget_journal(self) -> None:
+        if self._journal_timer is not None:
+            self._journal_timer.stop()
+            self._journal_timer = None
+        journal.remove(self.root, self.path, self.entry.id)
+        if self.journal_path is not None:
+            self.journal_path.unlink(missing_ok=True)
+            self.journal_path = None
+
+    def on_unmount(self) -> None:
+        if self.path is not None:
+            journal.unlock(self.path)
 
     # -- saving ---------------------------------------------------------------------------
     def action_save(self) -> None:
@@ -388,6 +465,7 @@ class WizardScreen(Screen[Path | None]):
         written = await self._write(data)
         if written is None:
             return False
+        self._forget_journal()
         self.path = written
         self.saved_path = written
         self.source = data
@@ -414,12 +492,30 @@ class WizardScreen(Screen[Path | None]):
             return None
 
     async def _conflict(self, exc: store.ConflictError, data: bytes) -> Path | None:
-        choice = await self.app.push_screen_wait(ChoiceDialog(
-            "The file changed on disk",
-            line(f"{exc.path} was {exc.how} since you opened it. Nothing was written."),
-            [("copy", "Save as a copy", "primary"), ("overwrite", "Overwrite", "error"),
-             ("cancel", "Cancel", "default")],
-        ))
+        """The file changed or went away since it was opened: write nothing until asked."""
+        while True:
+            if exc.how == "deleted":
+                choices = [("copy", "Save as a new file", "primary"),
+                           ("cancel", "Cancel", "default")]
+                body = line(f"{exc.path} was deleted or renamed since you opened it. Your "
+                            "text is kept here; nothing was written.")
+            else:
+                choices = [("diff", "Show the difference", "primary"),
+                           ("copy", "Save as a copy", "default"),
+                           ("overwrite", "Overwrite", "error"), ("cancel", "Cancel", "default")]
+                body = line(f"{exc.path} was changed on disk since you opened it (another "
+                            "editor, a git pull). Nothing was written.")
+            choice = await self.app.push_screen_wait(
+                ChoiceDialog("The file changed on disk", body, choices))
+            if choice != "diff":
+                break
+            try:
+                theirs = store.read_bytes(exc.path).decode("utf-8", "replace")
+            except store.StoreError as error:
+                theirs = f"({error})"
+            await self.app.push_screen_wait(DiffScreen(
+                "On disk (-) and yours (+)",
+                diff_content(theirs, data.decode("utf-8"), f"{exc.path} (on disk)", "yours")))
         try:
             if choice == "copy":
                 relative = folder(self.entry) / file_name(self.entry)
@@ -480,4 +576,6 @@ class WizardScreen(Screen[Path | None]):
                 return
             if choice == "save" and not await self.save_now(final=False):
                 return
+            if choice == "discard":
+                self._forget_journal()
         self.dismiss(self.saved_path)

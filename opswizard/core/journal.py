@@ -1,0 +1,167 @@
+"""The recovery journal: unsaved wizard text, kept outside the knowledge base.
+
+While the wizard holds unsaved changes it journals the entry's text here (the
+user's state folder, via platformdirs), keyed by knowledge base and entry, within
+about a second of the last change and on exit. The journal is removed only after
+a successful save or an explicit discard; the next start offers what is pending.
+
+Also here: edit locks, so a second opswizard editing the same entry is warned.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import socket
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from platformdirs import user_state_path
+
+from .store import write_private
+
+VERSION = 1
+
+
+def state_dir() -> Path:
+    """`$XDG_STATE_HOME/opswizard` (or the platform's equivalent)."""
+    return user_state_path("opswizard", appauthor=False)
+
+
+def _key(root: Path, path: Path | None, entry_id: str) -> str:
+    what = f"{root.resolve()}\0{path.resolve() if path else 'new:' + entry_id}"
+    return hashlib.sha256(what.encode("utf-8", "surrogatepass")).hexdigest()[:24]
+
+
+@dataclass
+class Journal:
+    """One pending recovery."""
+
+    file: Path
+    kb: str
+    path: str | None  # the entry's file, or None for a new entry never saved
+    entry_id: str
+    title: str
+    saved_at: str
+    text: str
+    base_digest: str | None  # the file's digest when it was opened (conflict check)
+
+    @property
+    def target(self) -> Path | None:
+        return Path(self.path) if self.path else None
+
+
+def journal_file(root: Path, path: Path | None, entry_id: str) -> Path:
+    return state_dir() / "recovery" / f"{_key(root, path, entry_id)}.json"
+
+
+def write(root: Path, path: Path | None, entry_id: str, title: str, text: str,
+          base_digest: str | None) -> Path:
+    """Journal the text atomically; returns the journal's path."""
+    target = journal_file(root, path, entry_id)
+    data = {
+        "version": VERSION,
+        "kb": str(root.resolve()),
+        "path": str(path.resolve()) if path else None,
+        "entry_id": entry_id,
+        "title": title,
+        "saved_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "text": text,
+        "base_digest": base_digest,
+    }
+    write_private(target, json.dumps(data, ensure_ascii=False).encode("utf-8"))
+    return target
+
+
+def remove(root: Path, path: Path | None, entry_id: str) -> None:
+    """Drop the journal after a successful save (both keys: a new entry gets a path)."""
+    for candidate in {journal_file(root, path, entry_id), journal_file(root, None, entry_id)}:
+        try:
+            candidate.unlink()
+        except FileNotFoundError:
+            pass
+
+
+def discard(journal: Journal) -> None:
+    try:
+        journal.file.unlink()
+    except FileNotFoundError:
+        pass
+
+
+def pending(root: Path) -> list[Journal]:
+    """Journals for this knowledge base, newest first. A journal that cannot be read is
+    skipped (and left in place), never deleted."""
+    folder = state_dir() / "recovery"
+    found: list[Journal] = []
+    try:
+        files = sorted(folder.glob("*.json"))
+    except OSError:
+        return []
+    wanted = str(root.resolve())
+    for file in files:
+        try:
+            if file.stat().st_size > 4 * 1024 * 1024:
+                continue
+            data = json.loads(file.read_text("utf-8"))
+            if not isinstance(data, dict) or data.get("kb") != wanted:
+                continue
+            found.append(Journal(
+                file=file, kb=data["kb"], path=data.get("path"),
+                entry_id=str(data.get("entry_id", "")), title=str(data.get("title", "")),
+                saved_at=str(data.get("saved_at", "")), text=str(data["text"]),
+                base_digest=data.get("base_digest"),
+            ))
+        except (OSError, ValueError, KeyError, TypeError):
+            continue
+    found.sort(key=lambda j: j.saved_at, reverse=True)
+    return found
+
+
+# -- edit locks ----------------------------------------------------------------------------------
+def _lock_file(path: Path) -> Path:
+    key = hashlib.sha256(str(path.resolve()).encode("utf-8", "surrogatepass")).hexdigest()[:24]
+    return state_dir() / "locks" / f"{key}.json"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def other_editor(path: Path) -> dict[str, object] | None:
+    """Who else is editing this file right now (a live process on this host), if anyone."""
+    try:
+        data = json.loads(_lock_file(path).read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict) or data.get("pid") == os.getpid():
+        return None
+    same_host = data.get("host") == socket.gethostname()
+    pid = data.get("pid")
+    if same_host and isinstance(pid, int) and not _alive(pid):
+        return None
+    return data
+
+
+def lock(path: Path) -> None:
+    data = {"pid": os.getpid(), "host": socket.gethostname(), "since": time.time()}
+    write_private(_lock_file(path), json.dumps(data).encode())
+
+
+def unlock(path: Path) -> None:
+    file = _lock_file(path)
+    try:
+        data = json.loads(file.read_text("utf-8"))
+        if data.get("pid") == os.getpid():
+            file.unlink()
+    except (OSError, ValueError, AttributeError):
+        pass
