@@ -296,6 +296,24 @@ def test_search_with_nothing_matching(index: KnowledgeIndex) -> None:
     assert sg.search(index, "") == []
 
 
+def test_search_and_related_in_other_scripts() -> None:
+    german = make_record("de.md", title="Störung der Datenbank", symptoms="Verbindungsfehler")
+    chinese = make_record("zh.md", title="数据库 超时", symptoms="连接池 耗尽")
+    index = KnowledgeIndex([german, chinese])
+    assert sg.search(index, "störung")[0][0].path == "de.md"
+    assert sg.search(index, "连接池")[0][0].path == "zh.md"
+    assert titles(sg.similar(index, "数据库 超时"))[0] == "数据库 超时"
+
+
+def test_an_empty_knowledge_base_suggests_nothing() -> None:
+    index = KnowledgeIndex([])
+    assert sg.tags(index, "") == [] and sg.tags(index, "conn") == []
+    assert sg.services(index, "pg") == [] and sg.owners(index, "@") == []
+    assert sg.near_duplicate_tag(index, "conn-pool") is None
+    assert sg.search(index, "pool") == []
+    assert sg.related(index, new_entry(title="Pool", related_services="pgbouncer")) == []
+
+
 # -- related issue links -----------------------------------------------------------------------
 def test_related_issue_item_is_a_relative_link_the_checklist_accepts(tmp_path: Path) -> None:
     root = tmp_path / "kb"

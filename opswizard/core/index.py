@@ -31,8 +31,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from .store import Loaded
 
 # -- text ------------------------------------------------------------------------------------
-_NON_WORD = re.compile(r"[^0-9a-z]+")
-_WORD = re.compile(r"[0-9a-z]+")
+_NON_WORD = re.compile(r"[\W_]+")
+_WORD = re.compile(r"[^\W_]+")  # letters and digits of any script
 
 STOP_WORDS = frozenset(
     """a an and are as at be been but by for from had has have in into is it its no not of on
