@@ -45,6 +45,7 @@ import weakref
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import repeat
 from operator import itemgetter
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
@@ -395,31 +396,22 @@ class Suggester:
             self._fields[key] = info
         return info
 
-    def _accumulate(
-        self, groups: list[Group], field: int, total: dict[int, float], scale: float
-    ) -> None:
-        """First pass: total[i] += scale * w^2 for each typed term in record i's field,
-        over at most `self.cap` postings per term (the newest records)."""
+    def _parts(self, groups: list[Group], field: int, scale: float) -> list[dict[int, float]]:
+        """First pass, per typed term: {record: scale * w^2} for the records whose field
+        holds it, over at most `self.cap` postings per term (the newest records)."""
         postings = self._posts[field]
         cap = self.cap
-        get = total.get
+        parts = []
         for group in groups:
-            if len(group) == 1:
-                term, factor = group[0]
+            # Written in ascending order of weight, so a record keeps its best: all in C.
+            part: dict[int, float] = {}
+            for w, term in sorted((scale * (self._idf[t] * f) ** 2, t) for t, f in group):
                 rows = postings.get(term)
                 if rows:
-                    add = scale * (self._idf[term] * factor) ** 2
-                    for i in rows[:cap]:
-                        total[i] = get(i, 0.0) + add
-                continue
-            best: dict[int, float] = {}
-            for term, factor in group:
-                w2 = (self._idf[term] * factor) ** 2
-                for i in postings.get(term, ())[:cap]:
-                    if best.get(i, 0.0) < w2:
-                        best[i] = w2
-            for i, w2 in best.items():
-                total[i] = get(i, 0.0) + scale * w2
+                    part.update(zip(rows[:cap], repeat(w)))
+            if part:
+                parts.append(part)
+        return parts
 
     def _dot(self, groups: list[Group], found: frozenset[str]) -> float:
         """Exact IDF-weighted overlap of the typed groups with a record's terms."""
@@ -481,21 +473,20 @@ class Suggester:
         present += WEIGHTS["tags"] if qtags else 0.0
         if not present:
             return []
-        # First pass: a cheap upper-bound-ish score over bounded postings.
-        total: dict[int, float] = {}
+        # First pass: a cheap score over bounded postings.
+        parts: list[dict[int, float]] = []
         for name, field, groups, qnorm in fields:
-            self._accumulate(groups, field, total, WEIGHTS[name] / qnorm**2)
+            parts += self._parts(groups, field, WEIGHTS[name] / qnorm**2)
         cap = self.cap
         for keys, postings, weight in (
             (qservices, self._by_service, WEIGHTS["services"]),
             (qtags, self._by_tag, WEIGHTS["tags"]),
         ):
-            if keys:
-                add = weight / len(keys)
-                get = total.get
-                for key in keys:
-                    for i in postings.get(key, ())[:cap]:
-                        total[i] = get(i, 0.0) + add
+            for key in keys:
+                rows = postings.get(key)
+                if rows:
+                    parts.append(dict.fromkeys(rows[:cap], weight / len(keys)))
+        total = _sum_parts(parts)
         # Second pass: the exact score of the best candidates.
         exclude = str(exclude_path) if exclude_path is not None else None
         scored = []
@@ -540,21 +531,21 @@ class Suggester:
         whole = sum(weights)
         cap = self.cap
         # First pass, over bounded postings.
-        acc: dict[int, float] = {}
-        acc_get = acc.get
+        parts = []
         for group, weight in zip(groups, weights, strict=True):
-            best: dict[int, float] = {}
-            best_get = best.get
-            for field, boost in enumerate(SEARCH_BOOST):
-                postings = self._posts[field]
-                for term, factor in group:
-                    value = boost * factor * self._idf[term] / weight
-                    for i in postings.get(term, ())[:cap]:
-                        if best_get(i, 0.0) < value:
-                            best[i] = value
+            # Record -> the best value of this typed term over the fields it is in: written
+            # in ascending order, so the last (largest) value wins, all in C.
             scale = weight / whole
-            for i, value in best.items():
-                acc[i] = acc_get(i, 0.0) + scale * min(value, 1.0)
+            best: dict[int, float] = {}
+            for value, field, term in sorted(
+                (scale * min(SEARCH_BOOST[f] * factor * self._idf[term] / weight, 1.0), f, term)
+                for f in range(len(FIELD_NAMES)) for term, factor in group
+            ):
+                rows = self._posts[field].get(term)
+                if rows:
+                    best.update(zip(rows[:cap], repeat(value)))
+            parts.append(best)
+        acc = _sum_parts(parts)
         if not acc:
             return self._fuzzy_fallback(query, limit)
         # Second pass: exact coverage of the best candidates, and which fields matched.
@@ -597,6 +588,19 @@ class Suggester:
             qnorm, texts, scorer=fuzz.partial_ratio, limit=limit, score_cutoff=75, processor=None
         )
         return [Match(self.records[i], round(s * 0.8, 1), "fuzzy match") for _, s, i in hits]
+
+
+def _sum_parts(parts: list[dict[int, float]]) -> dict[int, float]:
+    """Add up {record: value} dicts (consumes them): each merge walks the smaller one."""
+    if not parts:
+        return {}
+    parts.sort(key=len, reverse=True)
+    total = parts[0]
+    get = total.get
+    for part in parts[1:]:
+        for i, value in part.items():
+            total[i] = get(i, 0.0) + value
+    return total
 
 
 def _reason(sims: dict[str, float], services: list[str], tags: list[str]) -> str:
