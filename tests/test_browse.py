@@ -9,7 +9,7 @@ from typing import ClassVar
 
 import pytest
 from textual.screen import Screen
-from textual.widgets import Input, Static
+from textual.widgets import Input, Markdown, Static
 
 from opswizard.core import store
 from opswizard.core.model import new_entry
@@ -252,6 +252,16 @@ async def test_related_entries_navigate_both_directions(kb: Path) -> None:
         assert current_title(screen) == POOL
         await pilot.press("r", "down", "down", "enter")  # linked from: the canary rollout
         assert current_title(screen) == CANARY
+
+
+async def test_clicking_a_link_in_the_preview_selects_its_entry(kb: Path) -> None:
+    async with OpsWizardApp(kb).run_test(size=SIZE) as pilot:
+        screen = await ready(pilot)
+        markdown = screen.query_one("#preview Markdown", Markdown)
+        href = screen.graph.outgoing(screen.current.path)[0].href  # type: ignore[union-attr]
+        markdown.post_message(Markdown.LinkClicked(markdown, href))
+        await pilot.pause(0.1)
+        assert current_title(screen) == SEARCH
 
 
 async def test_related_jump_clears_a_filter_that_hides_the_target(kb: Path) -> None:

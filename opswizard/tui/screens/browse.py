@@ -24,21 +24,20 @@ from typing import ClassVar
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Container, Horizontal
-from textual.content import Content
+from textual.containers import Container
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import DataTable, Footer, Header, Input, Markdown, Static
+from textual.widgets import DataTable, Footer, Header, Input, Markdown
 
 from ...core import catalog, store
 from ...core.catalog import Facets, Row
 from ...core.links import LinkGraph
 from ...core.sanitize import clean_line
 from ...core.template import CATEGORIES, SEVERITIES, STATUSES
-from ..safe import fmt
 from ..widgets.entry_preview import EntryPreview
 from ..widgets.entry_table import EntryTable
+from ..widgets.filter_bar import FilterBar
 from .browse_commands import EntryCommands
 from .facet_picker import FacetPicker
 from .related import RelatedScreen
@@ -111,11 +110,7 @@ class BrowseScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        with Horizontal(id="filter-bar"):
-            yield Input(placeholder="/ filter: title, tags, services, symptoms",
-                        id="filter", compact=True)
-            yield Static(id="counts")
-        yield Static(id="facets")
+        yield FilterBar()
         with Container(id="panes"):
             yield EntryTable(id="entries")
             yield EntryPreview(id="preview", empty="Loading the knowledge base…")
@@ -123,7 +118,6 @@ class BrowseScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.sub_title = clean_line(self.root.name)
-        self._show_facets()
         self.reload()
 
     # -- loading -----------------------------------------------------------------------------
@@ -163,29 +157,12 @@ class BrowseScreen(Screen[None]):
         self.shown = catalog.search(self.all_rows, query, self.facets)
         table = self.query_one(EntryTable)
         table.show(self.shown, select=select)
-        self._update_counts()
+        broken = sum(row.broken for row in self.all_rows)
+        self.query_one(FilterBar).show_counts(len(self.shown), len(self.all_rows), broken)
         self._highlighted()
 
-    def _update_counts(self) -> None:
-        broken = sum(row.broken for row in self.all_rows)
-        text = fmt("[b]$shown[/b] / $total", shown=str(len(self.shown)),
-                   total=str(len(self.all_rows)))
-        if broken:
-            text += fmt("  [red]$n unreadable[/red]", n=str(broken))
-        self.query_one("#counts", Static).update(text)
-
-    def _show_facets(self) -> None:
-        active = self.facets.active()
-        if not active:
-            text = Content("facets: c category · s severity · t status · g tag").stylize("dim")
-        else:
-            chips = [fmt("[reverse] $name: $value [/reverse]", name=name, value=value)
-                     for name, value in active]
-            text = Content(" ").join(chips) + Content("  x clears").stylize("dim")
-        self.query_one("#facets", Static).update(text)
-
-    def watch_facets(self) -> None:
-        self._show_facets()
+    def watch_facets(self, facets: Facets) -> None:
+        self.query_one(FilterBar).show_facets(facets)
         self._apply()
 
     @on(Input.Changed, "#filter")
@@ -233,7 +210,7 @@ class BrowseScreen(Screen[None]):
             return
         self.query_one("#filter", Input).value = ""
         self.set_reactive(BrowseScreen.facets, Facets())
-        self._show_facets()
+        self.query_one(FilterBar).show_facets(self.facets)
         self._apply(select=key)
 
     # -- actions -----------------------------------------------------------------------------
