@@ -29,6 +29,7 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Header, Input, Markdown
+from textual.worker import get_current_worker
 
 from ...core import catalog, store
 from ...core.catalog import Facets, Row
@@ -135,7 +136,8 @@ class BrowseScreen(Screen[None]):
         except Exception as exc:  # a bug, not a bad file: report it and keep the app alive
             self.app.call_from_thread(self._load_failed, f"{type(exc).__name__}: {exc}")
             return
-        self.app.call_from_thread(self._loaded, rows, graph, select)
+        if not get_current_worker().is_cancelled:  # a newer reload supersedes this one
+            self.app.call_from_thread(self._loaded, rows, graph, select)
 
     def _loaded(self, rows: list[Row], graph: LinkGraph, select: str | None) -> None:
         self.all_rows, self.graph = rows, graph
@@ -200,8 +202,7 @@ class BrowseScreen(Screen[None]):
         row = self.current
         if row is not None and self.graph is not None:
             link = self.graph.resolve(event.href, row.path)
-            if link.exists and link.path is not None:
-                self.jump_to(self.key_of(link.path))
+            self._jump_path(link.path if link.exists else None)
 
     def jump_to(self, key: str) -> None:
         """Select the entry with this key, clearing the filter and facets if they hide it."""
