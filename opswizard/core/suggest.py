@@ -283,7 +283,6 @@ class Suggester:
         n = max(len(self.records), 1)
         self._idf = {term: math.log(1 + n / count) for term, count in df.items()}
         self._vocab = sorted(self._idf)
-        self._max_idf = math.log(1 + n)
 
     # -- simple completions -----------------------------------------------------------------
     def tags(self, prefix: str, limit: int = 8) -> list[Suggestion]:
