@@ -173,7 +173,7 @@ async def test_filling_follow_up_owners_flips_the_checklist_item(kb: Path) -> No
         screen.query_one(StepList).focus()
         await screen.show_step("follow_up_actions")
         await pilot.pause()
-        rows = screen.query(ItemRow)
+        rows = screen.query_one("#editor-follow_up_actions").query(ItemRow)
         for row in rows:
             row.query_one(".item-owner", Input).focus()
             await type_text(pilot, "@li")

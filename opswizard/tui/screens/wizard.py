@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import time
 from collections.abc import Iterable
@@ -99,6 +100,9 @@ class WizardScreen(Screen[Path | None]):
         self.journal_path: Path | None = None
         """Where unsaved text was last journalled (None: nothing journalled)."""
         self._journal_timer: Timer | None = None
+        self._mount_lock = asyncio.Lock()
+        self.recovered_file: Path | None = None
+        """The journal this session was recovered from: removed once the entry is saved."""
         if recovered is not None:
             self.path = path = recovered.target
         if path is not None and (recovered is None or path.exists()):
@@ -119,6 +123,7 @@ class WizardScreen(Screen[Path | None]):
             if path is not None and not path.exists():
                 self.baseline = ""
             self.journal_path = recovered.file
+            self.recovered_file = recovered.file
         self.dirty = False
         self._similar_basis: tuple[str, str, tuple[str, ...]] | None = None
         self.name_basis = self._name_basis()
@@ -159,6 +164,7 @@ class WizardScreen(Screen[Path | None]):
         self.refresh_state()
         await self.show_step(self.current)
         self.build_index()
+        self.run_worker(self._premount(), group="premount", exclusive=True)
 
     # -- the knowledge base: suggestions and similar entries ------------------------------
     @work(thread=True, exclusive=True, group="index")
@@ -201,7 +207,12 @@ class WizardScreen(Screen[Path | None]):
             title, symptoms, services, limit=3, exclude_path=self.path, min_score=12.0
         )
         if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self.query_one(SimilarNotice).show, matches)
+            self.app.call_from_thread(self._show_similar, matches)
+
+    def _show_similar(self, matches: list[object]) -> None:
+        if self.is_attached:
+            for notice in self.query(SimilarNotice):
+                notice.show(matches)
 
     @on(SimilarNotice.Open)
     def _open_similar(self, event: SimilarNotice.Open) -> None:
@@ -259,22 +270,48 @@ class WizardScreen(Screen[Path | None]):
                                           (spec.heading, "bold")))
             editor_id = f"editor-{key}"
             if not self.query(f"#{editor_id}"):
-                editor = editor_for(spec, self.context)
-                await switcher.mount(editor)
-                await editor.load_entry(self.entry)
+                self.set_focus(None)  # no key may land in the step being left while we mount
+                await self._ensure_editor(key)
             switcher.current = editor_id
         self.query_one(StepList).show_current(key)
         self.query_one("#form", VerticalScroll).scroll_home(animate=False)
-        self.call_after_refresh(self._focus_form)
+        # Focus now, not after a refresh: keys typed right after ctrl+n are dispatched once
+        # this action returns, and must land in the new step, never in the hidden old one.
+        self._focus_form()
+
+    async def _ensure_editor(self, key: str) -> SectionEditor:
+        """The step's editor, mounted and loaded (one mount at a time)."""
+        async with self._mount_lock:
+            found = self.query(f"#editor-{key}")
+            if found:
+                return found.first(SectionEditor)
+            editor = editor_for(SECTION_BY_KEY[key], self.context)
+            await self.query_one("#editors", ContentSwitcher).mount(editor)
+            await editor.load_entry(self.entry)
+            return editor
+
+    async def _premount(self) -> None:
+        """Mount every step's editor in the background, so moving between steps never waits
+        (and no keystroke can arrive while a step is half built)."""
+        for spec in SECTIONS:
+            if not self.is_attached or not self.is_running:
+                return
+            try:
+                await self._ensure_editor(spec.key)
+            except Exception:
+                if self.is_attached and self.is_running:
+                    raise
+                return  # the screen closed while mounting: nothing to finish
 
     def _focus_form(self) -> None:
         switcher = self.query_one("#editors", ContentSwitcher)
         visible = switcher.visible_content
         if visible is None:
             return
-        for widget in visible.query("Input, Select, TextArea, Button, Checkbox"):
-            if widget.focusable:
-                widget.focus()
+        for widget in visible.query("Input, Select, TextArea, Button, Checkbox, OptionList"):
+            if widget.can_focus and not widget.disabled and widget.display and \
+                    all(a.display for a in widget.ancestors_with_self if a is not visible):
+                self.set_focus(widget, scroll_visible=False)
                 return
 
     async def action_next_step(self) -> None:
@@ -405,9 +442,10 @@ class WizardScreen(Screen[Path | None]):
             self._journal_timer.stop()
             self._journal_timer = None
         journal.remove(self.root, self.path, self.entry.id)
-        if self.journal_path is not None:
-            self.journal_path.unlink(missing_ok=True)
-            self.journal_path = None
+        for file in (self.journal_path, self.recovered_file):
+            if file is not None:
+                file.unlink(missing_ok=True)
+        self.journal_path = self.recovered_file = None
 
     def on_unmount(self) -> None:
         if self.path is not None:
