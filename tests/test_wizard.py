@@ -319,3 +319,31 @@ async def test_every_wizard_action_is_in_the_command_palette(kb: Path) -> None:
                        if c.title == "Go to step: Metrics")
         await command.callback()
         assert wizard(app).current == "metrics"
+
+
+async def test_only_the_current_step_is_visible_after_background_mounting(kb: Path) -> None:
+    app = OpsWizardApp(kb, mode="new")
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        screen = wizard(app)
+        visible = [e.id for e in screen.query("#editors > *") if e.display]
+        assert visible == ["review"]
+        assert len(screen.query(".section-editor")) == 20
+
+
+async def test_keys_typed_fast_after_next_land_in_the_new_step(kb: Path) -> None:
+    from textual import events
+
+    app = OpsWizardApp(kb, mode="new")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        for key in ["ctrl+n", *"abc", "ctrl+n", *"de"]:
+            app.post_message(events.Key(key, key if len(key) == 1 else None))
+        await app.workers.wait_for_complete()
+        await pilot.pause(0.3)
+        screen = wizard(app)
+        assert screen.query_one("#field-system_state", Input).value == "abc"
+        assert screen.query_one("#field-primary_cause", Input).value == "de"
+        assert screen.entry.get("title") == ""

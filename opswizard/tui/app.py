@@ -10,6 +10,18 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 
+def own_nodes(screen: Screen[object]) -> list[object]:
+    """The screen and its shown widgets that are opswizard's own (not Textual's inputs,
+    whose cursor keys would crowd the palette and the help)."""
+    nodes: list[object] = [screen]
+    for node in screen.query("*"):
+        if not type(node).__module__.startswith("opswizard"):
+            continue
+        if all(a.display for a in node.ancestors_with_self if a is not screen):
+            nodes.append(node)
+    return nodes
+
+
 class OpsWizardApp(App[None]):
     """Hosts the screens. `mode` is "browse", "new" or "edit" (with `path`)."""
 
@@ -41,6 +53,8 @@ class OpsWizardApp(App[None]):
     def on_mount(self) -> None:
         from ..core import journal
 
+        self.run_worker(self._clean_temp_files, thread=True, group="clean-temp",
+                        exit_on_error=False)
         pending = journal.pending(self.root) if self.offer_recovery else []
         if pending:
             from .screens.recovery import RecoveryScreen
@@ -48,6 +62,12 @@ class OpsWizardApp(App[None]):
             self.push_screen(RecoveryScreen(pending), callback=self._after_recovery)
         else:
             self._start()
+
+    def _clean_temp_files(self) -> None:
+        """Remove temp files a killed save left in the knowledge base (RELIABILITY.md 20)."""
+        from ..core import store
+
+        store.clean_temp_files(self.root)
 
     def _start(self) -> None:
         if self.mode == "browse":
@@ -100,7 +120,7 @@ class OpsWizardApp(App[None]):
         plus whatever the screen adds (`palette_commands`, e.g. "Go to step: Metrics")."""
         yield from super().get_system_commands(screen)
         seen: set[str] = set()
-        for node in (screen, *screen.query("*")):
+        for node in own_nodes(screen):
             for binding in getattr(node, "BINDINGS", []):
                 if not isinstance(binding, Binding) or not binding.description:
                     continue

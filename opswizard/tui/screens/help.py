@@ -43,12 +43,14 @@ class HelpScreen(ModalScreen[None]):
         title = getattr(screen, "HELP_TITLE", type(screen).__name__)
         keys: list[tuple[str, str]] = []
         seen: set[str] = set()
-        for node in (screen, *screen.query("*")):
+        from ..app import own_nodes
+
+        for node in own_nodes(screen):
             for binding in getattr(node, "BINDINGS", []):
                 if not isinstance(binding, Binding) or not binding.description:
                     continue
                 name = _key_name(binding.key_display or binding.key)
-                if (name, binding.description) in seen:
+                if (name, binding.description) in seen or binding.action == "app.help":
                     continue
                 seen.add((name, binding.description))  # type: ignore[arg-type]
                 keys.append((name, binding.description))

@@ -261,7 +261,9 @@ class WizardScreen(Screen[Path | None]):
             title.update(Content.assemble((f"{step_number}/{len(STEPS)} ", "dim"),
                                           ("Review and save", "bold")))
             if not self.query("#review"):
-                await switcher.mount(ReviewPane(id="review"))
+                review = ReviewPane(id="review")
+                review.display = False
+                await switcher.mount(review)
             switcher.current = "review"
             await self.update_review()
         else:
@@ -286,6 +288,7 @@ class WizardScreen(Screen[Path | None]):
             if found:
                 return found.first(SectionEditor)
             editor = editor_for(SECTION_BY_KEY[key], self.context)
+            editor.display = False  # the switcher shows it when it becomes current
             await self.query_one("#editors", ContentSwitcher).mount(editor)
             await editor.load_entry(self.entry)
             return editor
@@ -399,12 +402,17 @@ class WizardScreen(Screen[Path | None]):
 
     # -- the recovery journal ---------------------------------------------------------------
     def _schedule_journal(self) -> None:
-        """Journal unsaved text about half a second after the last change."""
-        if self._journal_timer is not None:
+        """Journal unsaved text half a second after the first change not yet journalled.
+
+        A pending timer is not restarted: steady typing (no half-second pause) must be
+        journalled too, not only after the author stops (RELIABILITY.md 21).
+        """
+        if self.dirty and not self.read_only_reason:
+            if self._journal_timer is None:
+                self._journal_timer = self.set_timer(0.5, self._journal_now)
+        elif self._journal_timer is not None:
             self._journal_timer.stop()
             self._journal_timer = None
-        if self.dirty and not self.read_only_reason:
-            self._journal_timer = self.set_timer(0.5, self._journal_now)
 
     def _journal_now(self) -> None:
         self._journal_timer = None
