@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from . import frontmatter as fm
+from . import kinds
 from .findings import Finding
 from .model import Action, EntryBase, Fence, Item, Part, new_id
 from .model import Entry as EntryModel
@@ -398,6 +399,14 @@ def _read_fields(result: ParseResult, spec: SectionSpec, lines: list[Line]) -> N
             continue
         filled.add(field_spec.key)
         setattr(section, field_spec.key, text)
+        # Normalising can hide what was wrong (`10:15:00` with no zone becomes `10:15:00Z`):
+        # say so here, where the text as written is still known.
+        problem = kinds.check(field_spec.kind, text)
+        if problem and not kinds.check(field_spec.kind, getattr(section, field_spec.key)):
+            result.findings.append(
+                Finding(problem.level, f"{field_spec.label}: {problem.message}", chunk.first[0],
+                        f"field:{field_spec.key}")
+            )
         result.locations[f"field:{field_spec.key}"] = chunk.first[0]
 
 
@@ -469,7 +478,7 @@ def _read_code(result: ParseResult, spec: SectionSpec, lines: list[Line]) -> Non
         if not was_open:  # an opening marker
             flush_raw()
             info = _FENCE_OPEN.match(line).group(3).strip()  # type: ignore[union-attr]
-            fence = Fence(language=info.split()[0] if info else "")
+            fence = Fence(language=info)  # the whole info string: `py title="x.py"` survives
             code = []
             continue
         if not tracker.open:  # the closing marker

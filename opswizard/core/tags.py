@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 _BACKTICKED = re.compile(r"`([^`\n]+)`")
 
 
 def normalise_tag(tag: str) -> str:
-    """Lower case, words joined by `-`; characters that cannot be in a tag dropped."""
-    text = tag.strip().strip("`#").lower()
-    text = re.sub(r"[\s_/]+", "-", text)
-    text = re.sub(r"[^a-z0-9.+-]", "", text)
+    """Lower case, words joined by `-`; characters that cannot be in a tag dropped.
+
+    Letters and digits of every script stay (`überlast`, not `berlast`). Idempotent.
+    """
+    text = unicodedata.normalize("NFKC", tag).strip().strip("`#").lower()
+    text = unicodedata.normalize("NFKC", re.sub(r"[\s_/]+", "-", text))
+    text = re.sub(r"[^\w.+-]|_", "", text)
     text = re.sub(r"-{2,}", "-", text).strip("-.")
-    return text[:64]
+    return text[:64].strip("-.")  # cut first, then strip: a cut can end on a `-`
 
 
 def tags_from_text(text: str) -> list[str]:
