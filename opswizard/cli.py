@@ -392,5 +392,41 @@ def browse(ctx: click.Context, kb: str | None) -> None:
     ctx.exit(run_browser(_root(ctx, kb)))
 
 
+@main.command()
+@click.option("--keep", is_flag=True, help="Keep the copy when the browser closes.")
+@click.pass_context
+def demo(ctx: click.Context, keep: bool) -> None:
+    """Try opswizard on a throwaway copy of a demo knowledge base.
+
+    Copies the bundled demo (14 entries, every category and severity, drafts and
+    final ones, linked to each other) to a new temporary folder, prints its path
+    and opens the browser on it. Edit, write and save freely: nothing outside the
+    copy is touched. The copy is removed when the browser closes, unless --keep.
+    """
+    import os
+    import shutil
+
+    from .demo import fresh_copy
+
+    root = fresh_copy()
+    # Recovery journals and edit locks go under the copy too (XDG platforms), not the user's.
+    os.environ["XDG_STATE_HOME"] = str(root.parent / "state")
+    os.environ["XDG_CACHE_HOME"] = str(root.parent / "cache")
+    click.echo(clean_line(f"Demo knowledge base: {root}"))
+    code = 1
+    try:
+        from .tui.run import run_browser
+
+        code = run_browser(root)
+    finally:
+        if keep:
+            click.echo(clean_line(f"Kept the demo knowledge base at {root}"))
+            click.echo(clean_line(f"Try: opswizard list --kb {root}"))
+        else:
+            shutil.rmtree(root.parent, ignore_errors=True)
+            click.echo(clean_line(f"Removed the demo copy {root} (use --keep to keep it)"))
+    ctx.exit(code)
+
+
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())
