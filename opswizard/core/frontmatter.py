@@ -180,11 +180,18 @@ _YAML_SPECIAL = re.compile(
 )
 
 
+# What YAML refuses in a stream (DEL, C1 controls, U+FFFE...) or reads as a line break.
+_UNSAFE = re.compile(
+    "[^\x09\x0a\x0d\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
+)
+
+
 def scalar(value: str) -> str:
     """A YAML scalar that reads back as exactly this string."""
     if value and _PLAIN.match(value) and not _YAML_SPECIAL.match(value) and value == value.strip():
         return value
-    return json.dumps(value, ensure_ascii=False)
+    text = json.dumps(value, ensure_ascii=False)
+    return _UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def dump(values: list[tuple[str, int | str | list[str]]], extra: list[tuple[str, str]]) -> str:

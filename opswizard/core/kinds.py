@@ -92,7 +92,7 @@ def normalise(kind: FieldKind, raw: str) -> str:
             if env.lower() == value.lower():
                 return env
         return value
-    return raw.strip("\n").rstrip()
+    return value  # surrounding spaces never survive a save, so the model drops them too
 
 
 def check(kind: FieldKind, raw: str) -> Problem | None:

@@ -33,15 +33,24 @@ def render_frontmatter(entry: EntryBase) -> str:
     ]
     if entry.checklist_override:
         values.append(("checklist_override", entry.checklist_override))
-    return "---\n" + fm.dump(values, entry.extra_frontmatter) + "---\n"
+    extra = list(entry.extra_frontmatter)
+    if entry.status == "draft" and any(key == "status" for key, _ in extra):
+        # A status the parser could not read (`status: wip`) was read as draft and kept
+        # verbatim: it stands in for "draft" until someone sets a status.
+        values = [(key, value) for key, value in values if key != "status"]
+        extra.sort(key=lambda pair: pair[0] != "status")  # first, wherever the parser put it
+    written = {key for key, _ in values}
+    extra = [(key, raw) for key, raw in extra if key not in written]  # never a duplicate key
+    return "---\n" + fm.dump(values, extra) + "---\n"
 
 
 def render_body(entry: EntryBase) -> str:
     parts: list[str] = []
     for part in entry.layout:
         if part.section is None:
-            if part.text:
-                parts.append(part.text)
+            text = _trim_blank_lines(part.text)
+            if text:
+                parts.append(text)
             continue
         spec = SECTION_BY_KEY[part.section]
         section = entry.section(spec.key)
@@ -61,7 +70,7 @@ def render_section(spec: SectionSpec, section: object) -> str:
         lines = [_field_line(f.label, getattr(section, f.key)) for f in spec.fields]
         return _join_items(lines, getattr(section, "extra"), _item_line(labelled=True))
     if kind is SectionKind.PROSE:
-        return str(getattr(section, "text")).strip("\n")
+        return _trim_blank_lines(str(getattr(section, "text")))
     items = getattr(section, "items")
     if kind is SectionKind.STEPS:
         return _join_items([], items, _step_lines(items))
@@ -72,15 +81,21 @@ def render_section(spec: SectionSpec, section: object) -> str:
     return _join_items([], items, fence_text)
 
 
+def _trim_blank_lines(text: str) -> str:
+    """Text without the blank (or whitespace-only) lines at its ends, as the parser reads it."""
+    return re.sub(r"\A(?:[ \t]*\n)+", "", text).rstrip()
+
+
 def _field_line(label: str, value: str) -> str:
-    return f"- **{label}**: {value}".rstrip()
+    return f"- **{label}**: {value.strip()}".rstrip()
 
 
 def _item_line(labelled: bool):  # type: ignore[no-untyped-def]
     def line(item: Item) -> str:
-        if labelled and item.label:
-            return f"- **{item.label}**: {item.text}".rstrip()
-        return f"- {item.text}".rstrip()
+        label = (item.label or "").strip()
+        if labelled and label:
+            return f"- **{label}**: {item.text.strip()}".rstrip()
+        return f"- {item.text.strip()}".rstrip()
 
     return line
 
@@ -92,29 +107,30 @@ def _step_lines(items: list[Item]):  # type: ignore[no-untyped-def]
             numbers[id(item)] = len(numbers) + 1
 
     def line(item: Item) -> str:
-        return f"{numbers[id(item)]}. {item.text}".rstrip()
+        return f"{numbers[id(item)]}. {item.text.strip()}".rstrip()
 
     return line
 
 
 def action_line(action: Action) -> str:
     """`- [ ] text (owner: @dana, due: 2026-03-01)`."""
-    meta = [f"owner: {action.owner}" for _ in [0] if action.owner.strip()]
-    meta += [f"due: {action.deadline}" for _ in [0] if action.deadline.strip()]
+    meta = [f"owner: {action.owner.strip()}" for _ in [0] if action.owner.strip()]
+    meta += [f"due: {action.deadline.strip()}" for _ in [0] if action.deadline.strip()]
     suffix = f" ({', '.join(meta)})" if meta else ""
-    return f"- [{'x' if action.done else ' '}] {action.text}{suffix}".rstrip()
+    return f"- [{'x' if action.done else ' '}] {action.text.strip()}{suffix}".rstrip()
 
 
-def fence_marker(code: str) -> str:
-    """Backticks longer than any run of backticks that starts a line of the code."""
-    longest = max((len(m) for m in re.findall(r"^\s*(`{3,})", code, re.M)), default=0)
-    return "`" * max(3, longest + 1)
+def fence_marker(code: str, char: str = "`") -> str:
+    """Backticks (or tildes) longer than any run of them that starts a line of the code."""
+    runs = re.findall(rf"^[ \t]*({re.escape(char)}{{3,}})", code, re.M)
+    return char * max(3, max((len(m) for m in runs), default=0) + 1)
 
 
 def fence_text(fence: Fence) -> str:
     if fence.raw:
         return fence.code
-    marker = fence_marker(fence.code)
+    # A backtick fence's info string cannot hold a backtick: such a one needs tildes.
+    marker = fence_marker(fence.code, "~" if "`" in fence.language else "`")
     body = f"{fence.code}\n" if fence.code else ""
     return f"{marker}{fence.language}\n{body}{marker}"
 
