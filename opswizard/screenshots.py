@@ -1,0 +1,197 @@
+"""Regenerate the README's screenshots: `python -m opswizard.screenshots [OUT_DIR]`.
+
+Each SVG is drawn by the real app at 120x36, driven by keyboard through Textual's Pilot, on
+a copy of the demo knowledge base at the fixed relative path `ops-knowledge` (in a scratch
+folder that is the working directory meanwhile), with the new entry's date fixed, so no
+temporary path or current date shows and a rerun writes identical bytes.
+`tests/test_screenshots.py` regenerates them and compares with `screenshots/`.
+
+| File | What it shows |
+|---|---|
+| `browser.svg` | The browser: every entry, newest first, and the preview of one |
+| `wizard-suggestions.svg` | Issue Summary, the tag dropdown open after typing `conn` |
+| `wizard-validation.svg` | Issue Summary, "yesterday" typed in the Date field |
+| `wizard-checklist.svg` | A step of a new entry, the completion checklist failing on the right |
+| `wizard-review.svg` | The review step (ctrl+r): the file as it will be saved |
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+import tempfile
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from . import demo
+from .tui.app import OpsWizardApp
+
+SIZE = (120, 36)
+OUT = Path(__file__).resolve().parent.parent / "screenshots"
+KB = Path("ops-knowledge")
+# A new entry half written: summary and context filled in, the root cause still to come.
+PREFILL = {
+    "date": "2026-03-04T10:20:30Z", "category": "issue",
+    "title": "Order service connection pool exhausted", "severity": "HIGH",
+    "duration": "40 minutes", "impact": "8% of orders failed to save during the flash sale",
+    "system_state": "Flash sale traffic at four times the usual order rate",
+    "symptoms": "'pool exhausted' errors, order API timeouts", "environment": "Production",
+    "related_services": "order-service, postgres",
+    "trigger": "Flash sale started without a capacity review",
+}
+BROWSE_TITLE = "Payments API Outage From PgBouncer Pool Saturation"
+
+Pilot = Any
+Shot = Callable[[OpsWizardApp, Pilot], Awaitable[None]]
+
+
+async def wait_for(pilot: Pilot, condition: Callable[[], object], what: str,
+                   tries: int = 500) -> None:
+    for _ in range(tries):
+        if condition():
+            return
+        await pilot.pause(0.01)
+    raise RuntimeError(f"screenshots: timed out waiting for {what}")
+
+
+async def settle(pilot: Pilot) -> None:
+    """Let workers deliver and the screen redraw."""
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    await pilot.pause()
+
+
+# -- the shots ---------------------------------------------------------------------------
+async def browser(app: OpsWizardApp, pilot: Pilot) -> None:
+    from textual.widgets import DataTable
+
+    await wait_for(pilot, lambda: app.screen.query(DataTable) and
+                   app.screen.query_one(DataTable).row_count > 0, "the entry table")
+    screen: Any = app.screen
+    for _ in range(len(screen.shown)):
+        row = next((r for r in screen.shown if r.title == BROWSE_TITLE), None)
+        table = screen.query_one(DataTable)
+        if row is None or table.cursor_row == screen.shown.index(row):
+            break
+        await pilot.press("down")
+    await pilot.pause(0.3)  # the preview follows the cursor after a short delay
+
+
+async def _wizard_ready(app: OpsWizardApp, pilot: Pilot) -> Any:
+    await wait_for(pilot, lambda: getattr(app.screen, "context", None) is not None
+                   and app.screen.context.suggester is not None, "the suggestion index")
+    return app.screen
+
+
+async def suggestions(app: OpsWizardApp, pilot: Pilot) -> None:
+    from textual.widgets import Input
+
+    from .tui.widgets.suggest_input import SuggestInput
+
+    screen = await _wizard_ready(app, pilot)
+    await settle(pilot)
+    tags = screen.query_one("#field-tags", Input)
+    tags.focus()
+    await pilot.press(*"conn")
+    dropdown = next(s for s in screen.query(SuggestInput) if s.target is tags)
+    await wait_for(pilot, lambda: dropdown.display and dropdown.option_list.option_count > 0,
+                   "the tag dropdown")
+
+
+async def validation(app: OpsWizardApp, pilot: Pilot) -> None:
+    from textual.widgets import Input
+
+    screen = await _wizard_ready(app, pilot)
+    await settle(pilot)
+    date = screen.query_one("#field-date", Input)
+    date.focus()
+    await pilot.press("ctrl+a", "ctrl+k", *"yesterday")
+    message = screen.query_one("#msg-date")
+    await wait_for(pilot, lambda: message.has_class("-error"), "the date error")
+
+
+async def checklist(app: OpsWizardApp, pilot: Pilot) -> None:
+    await _wizard_ready(app, pilot)
+    await settle(pilot)
+    await pilot.press("ctrl+n", "ctrl+n")  # Root Cause Analysis
+
+
+async def review(app: OpsWizardApp, pilot: Pilot) -> None:
+    await _wizard_ready(app, pilot)
+    await settle(pilot)
+    await pilot.press("ctrl+r")
+
+
+SHOTS: dict[str, tuple[str, Shot]] = {
+    "browser.svg": ("browse", browser),
+    "wizard-suggestions.svg": ("new", suggestions),
+    "wizard-validation.svg": ("new", validation),
+    "wizard-checklist.svg": ("new", checklist),
+    "wizard-review.svg": ("new", review),
+}
+
+
+# -- running -------------------------------------------------------------------------------
+@contextmanager
+def scratch() -> Iterator[Path]:
+    """A scratch folder holding `ops-knowledge/` (the demo), as the working directory, with
+    the user's state and cache folders pointed inside it."""
+    saved_cwd = os.getcwd()
+    saved_env = {k: os.environ.get(k) for k in ("XDG_STATE_HOME", "XDG_CACHE_HOME")}
+    with tempfile.TemporaryDirectory(prefix="opswizard-shots-") as folder:
+        base = Path(folder)
+        os.environ["XDG_STATE_HOME"] = str(base / "state")
+        os.environ["XDG_CACHE_HOME"] = str(base / "cache")
+        try:
+            os.chdir(base)
+            yield base
+        finally:
+            os.chdir(saved_cwd)
+            for key, value in saved_env.items():
+                if value is None:
+                    os.environ.pop(key, None)
+                else:
+                    os.environ[key] = value
+
+
+async def take(name: str, mode: str, shot: Shot) -> str:
+    """One screenshot, on a fresh copy of the demo knowledge base; returns the SVG."""
+    with scratch():
+        demo.copy_to(KB)
+        prefill = dict(PREFILL) if mode == "new" else None
+        app = OpsWizardApp(KB, mode=mode, prefill=prefill)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            await shot(app, pilot)
+            await settle(pilot)
+            return app.export_screenshot(title=f"opswizard: {name.removesuffix('.svg')}")
+
+
+async def generate_async(out: Path) -> list[Path]:
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, (mode, shot) in SHOTS.items():
+        svg = await take(name, mode, shot)
+        target = out / name
+        target.write_text(svg, encoding="utf-8")
+        written.append(target)
+    return written
+
+
+def generate(out: Path = OUT) -> list[Path]:
+    """Write every screenshot into `out`; returns the files."""
+    return asyncio.run(generate_async(Path(out).resolve()))
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    for path in generate(Path(args[0]) if args else OUT):
+        print(path)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
