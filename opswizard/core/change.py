@@ -17,7 +17,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_MARK = re.compile(r"^\s*(#|//|--|;|/\*)\s*(Before|After)\s*:?(.*?)(\*/)?\s*$", re.I)
+# The note's closing `*/` is dropped by `_note`: `(.*?)(\*/)?\s*$` is quadratic on long spaces.
+_MARK = re.compile(r"^\s*(#|//|--|;|/\*)\s*(Before|After)\s*:?(.*)$", re.I)
 _SLASH = {"json", "jsonc", "js", "javascript", "ts", "typescript", "go", "java", "c", "cpp",
           "c++", "csharp", "cs", "rust", "kotlin", "swift", "scala", "php", "hcl", "terraform"}
 _DASH = {"sql", "lua", "haskell"}
@@ -61,13 +62,19 @@ def split(code: str) -> Change | None:
         before=before,
         after=after,
         preamble="\n".join(lines[:b]),
-        before_note=bm.group(3).rstrip(),
-        after_note=am.group(3).rstrip(),
+        before_note=_note(bm.group(3)),
+        after_note=_note(am.group(3)),
         prefix=bm.group(1),
     )
     if compose(change) != code:
         return None  # not in the canonical shape: edit it whole rather than reformat it
     return change
+
+
+def _note(raw: str) -> str:
+    """The text after `Before:`/`After:`, without trailing spaces or a closing `*/`."""
+    text = raw.rstrip()
+    return text[:-2].rstrip() if text.endswith("*/") else text
 
 
 def compose(change: Change) -> str:

@@ -18,7 +18,12 @@ _PLACEHOLDER_CODE = re.compile(
     r"\b(command1|command2|diagnostic_command|old_code_snippet|new_code_snippet|old_setting"
     r"|new_setting)\b"
 )
-_LINK = re.compile(r"\[[^\]]+\]\([^)]+\)|https?://\S+|\b\S+\.md\b|#\d+|\b[A-Z][A-Z0-9]+-\d+\b")
+# Linear on hostile text: no `[`/`]` inside a link's text, no `]` in its target, and a
+# `.md` name is looked for once per word (`\b\S+\.md\b` is quadratic on `a.a.a.a...`).
+_LINK = re.compile(
+    r"\[[^\[\]]+\]\([^)\]]+\)|https?://\S+|(?<!\S)(?>\S*?\w)\S*?\.md\b|#\d+"
+    r"|\b[A-Z][A-Z0-9]+-\d+\b"
+)
 MIN_POINT_WORDS = 4
 
 

@@ -72,10 +72,20 @@ def split(text: str) -> tuple[str | None, str, int]:
 
 
 def _check_events(source: str, base_line: int) -> None:
+    depth = 0
     for event in yaml.parse(source, Loader=_Loader):
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
             line = base_line + event.start_mark.line
             raise FrontmatterError("YAML anchors and aliases are not allowed in frontmatter", line)
+        # libyaml's composer recurses in C: ~30,000 nested `[` overflow the C stack (a
+        # segfault, not a RecursionError), so the depth is refused before composing.
+        if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+            depth += 1
+            if depth > 64:
+                raise FrontmatterError("frontmatter is nested too deeply",
+                                       base_line + event.start_mark.line)
+        elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+            depth -= 1
 
 
 def _walk(node: yaml.Node, base_line: int, depth: int = 0) -> None:

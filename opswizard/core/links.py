@@ -18,7 +18,8 @@ from urllib.parse import unquote
 from .model import EntryBase
 
 # `[text](target)` or `[text](<target> "title")`; images (`![...]`) are not links to entries.
-_MD_LINK = re.compile(r"(?<!!)\[([^\]\n]*)\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"\n]*\")?\s*\)")
+# No `[` in the text and no `]` in the target: the scans cannot overlap (linear on `[[[[...`).
+_MD_LINK = re.compile(r"(?<!!)\[([^\[\]\n]*)\]\(\s*<?([^)\]\s>]+)>?(?:\s+\"[^\"\n]*\")?\s*\)")
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 LINK_SECTION = "related_issues"
 

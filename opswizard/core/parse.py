@@ -29,14 +29,16 @@ from .template import (
 
 MAX_FILE_BYTES = 1024 * 1024
 
-_HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$")
+# The closing `#` sequence is stripped by `_heading_name`: done in the regex
+# (`(.*?)(?:[ \t]+#+)?[ \t]*$`) it is quadratic on a long line of spaces and tabs.
+_HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*)$")
 _FENCE_OPEN = re.compile(r"^(\s*)(`{3,}|~{3,})(.*)$")
 _BULLET = re.compile(r"^ {0,3}[-*+][ \t]+(.*)$|^ {0,3}[-*+]$")
 _NUMBER = re.compile(r"^ {0,3}\d{1,9}[.)][ \t]+(.*)$|^ {0,3}\d{1,9}[.)]$")
 _STEP = re.compile(f"{_NUMBER.pattern}|{_BULLET.pattern}")  # bulleted steps are steps too
 _LABEL = re.compile(r"^\*\*(?P<a>[^*]+?)\*\*[ \t]*:[ \t]*(?P<at>.*)$|^\*\*(?P<b>[^*]+?):\*\*[ \t]*(?P<bt>.*)$", re.S)
 _CHECKBOX = re.compile(r"^\[(?P<mark>[ xX])\][ \t]*(?P<text>.*)$", re.S)
-_META = re.compile(r"[ \t]*\((?P<meta>[^()]*)\)[ \t]*$")
+_META = re.compile(r"(?<![ \t])[ \t]*\((?P<meta>[^()]*)\)[ \t]*$")  # lookbehind: linear
 _META_PAIR = re.compile(r"(owner|due|deadline|by)\s*:\s*([^,;]+)", re.I)
 _CONFLICT = re.compile(r"^(<{7}|>{7})( |$)")
 
@@ -233,7 +235,7 @@ def _blocks(result: ParseResult, body: str, first_line: int) -> list[_Block]:
             result.writable = False
         heading = _HEADING.match(line)
         if heading:
-            level, name = len(heading.group(1)), heading.group(2)
+            level, name = len(heading.group(1)), _heading_name(heading.group(2))
             spec = section_for_heading(name)
             current = blocks[-1]
             if spec is None and is_tag_heading(name):
@@ -254,6 +256,15 @@ def _blocks(result: ParseResult, body: str, first_line: int) -> list[_Block]:
             Finding("warning", "code fence is never closed: it runs to the end", fences.opened_at)
         )
     return blocks
+
+
+def _heading_name(raw: str) -> str:
+    """A heading's text without its closing `#` sequence, in linear time."""
+    text = raw.rstrip(" \t")
+    bare = text.rstrip("#")
+    if bare != text and bare[-1:] in (" ", "\t"):
+        text = bare.rstrip(" \t")
+    return text
 
 
 def _trim(lines: list[Line]) -> list[Line]:

@@ -188,6 +188,7 @@ def write_private(path: Path, data: bytes) -> None:
 
 
 def _ensure_folder(root: Path, target: Path) -> None:
+    inside(root, target)  # before mkdir: a symlinked folder must not get folders made outside
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
