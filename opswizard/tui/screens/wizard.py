@@ -36,7 +36,7 @@ from ...core.model import EntryBase, new_entry
 from ...core.naming import file_name, folder
 from ...core.parse import parse_text
 from ...core.render import render
-from ...core.sanitize import clean_line
+from ...core.sanitize import clean, clean_line
 from ...core.template import FIELD_BY_KEY, SECTION_BY_KEY, SECTIONS
 from ..safe import fmt, line
 from ..widgets.checklist_panel import ChecklistPanel
@@ -114,6 +114,13 @@ class WizardScreen(Screen[Path | None]):
             if not loaded.result.writable:
                 errors = loaded.result.errors
                 self.read_only_reason = errors[0].message if errors else "cannot be rewritten"
+            shown = self.baseline.replace("\r\n", "\n")
+            if clean(shown) != shown:  # Inputs show ESC, OSC, C1 raw: escape them, read-only
+                self.entry = parse_text(clean(shown)).entry
+                self.baseline = render(self.entry)
+                self.read_only_reason = self.read_only_reason or (
+                    "the file holds terminal control characters (shown escaped here); "
+                    "edit it in a text editor")
         else:
             self.entry = new_entry(**(prefill or {}))
             self.baseline = render(self.entry)
