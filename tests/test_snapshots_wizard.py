@@ -12,7 +12,9 @@ from .conftest import SEED
 
 async def settle(pilot) -> None:  # type: ignore[no-untyped-def]
     """Let background work finish (the index, pre-mounted steps) so the picture is stable."""
-    await pilot.app.workers.wait_for_complete()
+    for _ in range(3):  # workers can start more work (the index refreshes the steps)
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause(0.05)
     for widget in pilot.app.screen.query("Input, TextArea"):
         widget.cursor_blink = False  # a blinking cursor makes the picture depend on timing
     await pilot.pause()
