@@ -62,6 +62,11 @@ def _plural(count: int, word: str) -> str:
     return f"{count} {word}" + ("" if count == 1 else "s")
 
 
+def _lack(count: int) -> str:
+    """The verb agreeing with `_plural(count, ...)`: "1 follow-up lacks", "3 ... lack"."""
+    return "lacks" if count == 1 else "lack"
+
+
 def missing_required(entry: EntryBase) -> list[tuple[str, str, str]]:
     """(section key, field key or "", label) of each required field left empty."""
     out: list[tuple[str, str, str]] = []
@@ -130,7 +135,7 @@ def _prevention(entry: EntryBase) -> CheckItem:
                          "prevention_measures")
     vague = [m for m in measures if not m[1] or kinds.is_placeholder(m[1]) or len(m[1].split()) < 2]
     if vague:
-        reason = f"{_plural(len(vague), 'measure')} lack a description of what to do"
+        reason = f"{_plural(len(vague), 'measure')} {_lack(len(vague))} a description of what to do"
         return CheckItem("prevention", label, False, reason, "prevention_measures")
     return CheckItem("prevention", label, True, f"{_plural(len(measures), 'measure')}",
                      "prevention_measures")
@@ -160,9 +165,9 @@ def _followups(entry: EntryBase) -> CheckItem:
     bad_due = sum(1 for a in actions if a.deadline.strip() and not kinds.parse_day(a.deadline))
     reasons = []
     if no_owner:
-        reasons.append(f"{_plural(no_owner, 'follow-up')} lack an owner")
+        reasons.append(f"{_plural(no_owner, 'follow-up')} {_lack(no_owner)} an owner")
     if no_due:
-        reasons.append(f"{_plural(no_due, 'follow-up')} lack a deadline")
+        reasons.append(f"{_plural(no_due, 'follow-up')} {_lack(no_due)} a deadline")
     if bad_due:
         reasons.append(f"{_plural(bad_due, 'deadline')} not a YYYY-MM-DD date")
     if reasons:
