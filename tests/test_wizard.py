@@ -347,3 +347,17 @@ async def test_keys_typed_fast_after_next_land_in_the_new_step(kb: Path) -> None
         assert screen.query_one("#field-system_state", Input).value == "abc"
         assert screen.query_one("#field-primary_cause", Input).value == "de"
         assert screen.entry.get("title") == ""
+
+
+async def test_typing_on_a_closed_select_picks_the_value(kb: Path) -> None:
+    app = OpsWizardApp(kb, mode="new")
+    async with app.run_test(size=SIZE) as pilot:
+        select = app.screen.query_one("#field-severity", Select)
+        select.focus()
+        await type_text(pilot, "crit")
+        assert select.value == "CRITICAL"
+        assert wizard(app).entry.severity == "CRITICAL"
+        app.screen.query_one("#field-category", Select).focus()
+        await pilot.pause(1.1)  # type-ahead starts afresh after a pause
+        await type_text(pilot, "conf")
+        assert wizard(app).entry.category == "configuration"

@@ -27,6 +27,7 @@ from ...core.template import (
 from ..safe import line, plain
 from .section_editor import SectionEditor
 from .suggest_input import SuggestInput
+from .type_select import TypeSelect
 
 if TYPE_CHECKING:
     from ...core.model import EntryBase
@@ -82,8 +83,8 @@ class FieldsEditor(SectionEditor):
         if f.kind in _CHOICES:
             # rich Text, not Content: Select's type-to-search only reads str and Text prompts.
             options = [(plain(choice), choice) for choice in _CHOICES[f.kind]]
-            return Select(options, prompt=f"Choose {f.label.lower()}", id=f"field-{f.key}",
-                          allow_blank=True, compact=True)
+            return TypeSelect(options, prompt=f"Choose {f.label.lower()} (type to pick)",
+                              id=f"field-{f.key}", allow_blank=True, compact=True)
         return Input(placeholder=f.hint, id=f"field-{f.key}", compact=True)
 
     async def load(self, entry: EntryBase) -> None:
