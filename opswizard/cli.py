@@ -5,6 +5,8 @@ Exit codes: 0 fine, 1 findings or errors, 2 usage.
 
 from __future__ import annotations
 
+import os
+import stat
 import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -232,6 +234,29 @@ def list_entries(
 
 
 # -- import -------------------------------------------------------------------------------
+def _same_bytes(folder_path: Path, data: bytes) -> Path | None:
+    """An entry in the folder already holding exactly these bytes, under any name.
+
+    An undated entry is named by the time it is imported, so its name differs on each
+    import: comparing bytes, not names, keeps a second import from copying it again.
+    What is not a regular file (a folder, a link, a FIFO) is never read.
+    """
+    try:
+        names = sorted(os.listdir(folder_path))
+    except OSError:
+        return None
+    for name in names:
+        path = folder_path / name
+        try:
+            info = os.lstat(path)
+            if name.endswith(".md") and stat.S_ISREG(info.st_mode) and info.st_size == len(data):
+                if store.read_bytes(path) == data:
+                    return path
+        except (OSError, store.StoreError):
+            continue
+    return None
+
+
 @main.command(name="import")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Say what would be written; write nothing.")
@@ -268,8 +293,9 @@ def import_entries(ctx: click.Context, paths: tuple[Path, ...], dry_run: bool,
         data = render_bytes(loaded.entry)
         relative = folder(loaded.entry) / file_name(loaded.entry)
         target = root / relative
-        if target.exists() and store.read_bytes(target) == data:
-            click.echo(clean_line(f"unchanged {target}"))
+        same = _same_bytes(target.parent, data)
+        if same is not None:
+            click.echo(clean_line(f"unchanged {same}"))
             continue
         if dry_run:
             click.echo(clean_line(f"would write {target}"))

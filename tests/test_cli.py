@@ -385,3 +385,47 @@ def test_kinds_reach_validate_and_show(tmp_path: Path) -> None:
     assert "Date:" not in result.stdout and "Severity:" not in result.stdout
     data = _show_json(path)
     assert data["date"] == "2025-07-09T14:30:00Z" and data["duration_seconds"] is None
+
+
+# -- import ----------------------------------------------------------------------------------------
+UNDATED = "### Issue Summary\n- **Title**: Undated note\n- **Category**: issue\n"
+
+
+def test_importing_an_undated_entry_twice_writes_it_once(kb: Path, tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """An undated entry is named by the time of import: a second import must still find it."""
+    import opswizard.core.naming as naming
+
+    source = tmp_path / "undated.md"
+    source.write_text(UNDATED)
+    first = run("import", str(source))
+    assert first.exit_code == 0 and first.stdout.startswith("wrote ")
+    written = Path(first.stdout.split(" ", 1)[1].strip())
+
+    class Later(naming.datetime):  # type: ignore[misc, name-defined]
+        @classmethod
+        def now(cls, tz: Any = None) -> Any:
+            return naming.datetime(2031, 1, 1, tzinfo=tz)
+
+    monkeypatch.setattr(naming, "datetime", Later)
+    again = run("import", str(source))
+    assert (again.exit_code, again.stdout) == (0, f"unchanged {written}\n")
+    assert [p for p in kb.rglob("*.md")] == [written]
+
+
+def test_import_onto_a_name_taken_by_a_folder_or_link_is_no_crash(kb: Path, tmp_path: Path) -> None:
+    source = tmp_path / "entry.md"
+    source.write_bytes((SEED / "example1-service-issue.md").read_bytes())
+    dry = run("import", "--dry-run", str(source))
+    target = Path(dry.stdout.removeprefix("would write ").strip())
+    target.parent.mkdir(parents=True)
+    target.mkdir()  # a folder where the file would go
+    result = run("import", str(source))
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("wrote ") and "-2.md" in result.stdout
+    target.rmdir()
+    target.symlink_to(tmp_path / "elsewhere.md")  # a dangling link where the file would go
+    result = run("import", str(source))
+    assert result.exit_code == 0, result.output
+    assert "unchanged" in result.stdout  # the -2 copy holds the same bytes
+    assert not (tmp_path / "elsewhere.md").exists()
