@@ -93,7 +93,7 @@ def messages(app: OpsWizardApp) -> list[str]:
     return [str(n.message) for n in app._notifications]
 
 
-async def wait_for(pilot, condition: Callable[[], object], seconds: float = 5.0) -> None:  # type: ignore[no-untyped-def]
+async def wait_for(pilot, condition: Callable[[], object], seconds: float = 15.0) -> None:  # type: ignore[no-untyped-def]
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if condition():
@@ -889,9 +889,10 @@ while True:
 @pytest.mark.slow
 def test_scenario_20_sigkill_during_save_never_tears_the_file(tmp_path: Path) -> None:
     """A forked saver alternates two payloads with store.save_over; it is SIGKILLed at a
-    random moment (0-30 ms in), 300 times. After every kill the file is exactly one of the
-    two; leftover temp files are then cleaned and never listed by the scanner."""
-    kills = int(os.environ.get("OPSWIZARD_KILLS", "300"))
+    random moment (0-30 ms in), 500 times. After every kill the file is exactly one of the
+    two, and a save expecting the other version is refused as a conflict; leftover temp
+    files are then cleaned and never listed by the scanner."""
+    kills = int(os.environ.get("OPSWIZARD_KILLS", "500"))
     folder = tmp_path / "kb"
     folder.mkdir()
     rng = random.Random(20)
@@ -908,7 +909,7 @@ def test_scenario_20_sigkill_during_save_never_tears_the_file(tmp_path: Path) ->
     )
     assert saver.stdin is not None and saver.stdout is not None
     seen = {"old": 0, "new": 0}
-    temp_seen = 0
+    temp_seen = conflicts = 0
     started = time.monotonic()
     try:
         assert saver.stdout.readline().strip() == "ready"
@@ -923,6 +924,11 @@ def test_scenario_20_sigkill_during_save_never_tears_the_file(tmp_path: Path) ->
             data = path.read_bytes()
             assert data in (old, new), f"torn file after kill {kill + 1}: {len(data)} bytes"
             seen["old" if data == old else "new"] += 1
+            stale = store.digest(new if data == old else old)  # what the other version had
+            with pytest.raises(store.ConflictError):
+                store.save_over(path, b"stale", expected=stale)
+            assert path.read_bytes() == data
+            conflicts += 1
             temp_seen = max(temp_seen, len(list(folder.glob(store.TEMP_PREFIX + "*"))))
     finally:
         saver.stdin.close()
@@ -930,7 +936,8 @@ def test_scenario_20_sigkill_during_save_never_tears_the_file(tmp_path: Path) ->
     elapsed = time.monotonic() - started
     leftovers = sorted(folder.glob(f"{store.TEMP_PREFIX}*{store.TEMP_SUFFIX}"))
     print(f"\nscenario 20: {kills} SIGKILLs in {elapsed:.1f} s; file was old {seen['old']}x, "
-          f"new {seen['new']}x; torn 0; temp files left behind: {len(leftovers)}")
+          f"new {seen['new']}x; torn 0; stale saves caught as conflicts: {conflicts}; "
+          f"temp files left behind: {len(leftovers)}")
     assert seen["old"] and seen["new"]  # the kills landed while saves were happening
     assert list(store.scan(folder)) == [path]  # temp files are never listed
     removed = store.clean_temp_files(folder, older_than=0)
@@ -980,6 +987,7 @@ def _type_title_in_a_terminal(kb: Path, title: str, per_key: float) -> Terminal:
     term.send(b"\t", settle=0.2)  # category -> title
     for char in title:
         term.send(char.encode(), settle=per_key)
+    term.wait_for(title[-12:].encode())  # on screen: the app has read every key
     return term
 
 
@@ -1011,7 +1019,8 @@ async def test_scenario_21_sigkill_while_typing_recovers_the_text_next_run(kb: P
 @pytest.mark.slow
 def test_scenario_21_steady_typing_is_journalled_before_a_pause(kb: Path) -> None:
     """A steady typist never pauses half a second: the journal must not wait for a pause.
-    Killed 0.1 s after the last key, at most the last second of typing may be missing."""
+    Killed right after the last key, at most about the last second of typing is missing
+    (measured: 6 of 41 keys, 0.7 s; the bound leaves room for a loaded machine)."""
     title = "Replica lag grew during the nightly batch"
     per_key = 0.12  # about 8 keys a second, for about five seconds
     term = _type_title_in_a_terminal(kb, title, per_key=per_key)
@@ -1027,7 +1036,7 @@ def test_scenario_21_steady_typing_is_journalled_before_a_pause(kb: Path) -> Non
     lost = len(title) - len(recovered)
     print(f"\nscenario 21 (steady typing): typed {len(title)} bytes over "
           f"{len(title) * per_key:.1f} s, recovered {len(recovered)}, lost {lost}")
-    assert lost * per_key <= 1.0, (title, recovered)
+    assert lost * per_key <= 1.25, (title, recovered)
 
 
 @pytest.mark.slow
@@ -1213,13 +1222,13 @@ async def test_scenario_28_exception_in_a_worker_flushes_the_journal(kb: Path) -
     with pytest.raises(Exception, match="a bug in a worker"):
         async with app.run_test(size=SIZE) as pilot:
             screen = await wizard_of(pilot)
-            screen.query_one("#field-title", Input).value = "Typed just before the bug"
-            await pilot.pause()
-            assert journal.pending(kb) == []  # the half-second journal has not run yet
 
             def bug() -> None:
                 raise RuntimeError("a bug in a worker")
 
+            # No await between typing and the bug: the half-second journal cannot have run.
+            screen.query_one("#field-title", Input).value = "Typed just before the bug"
+            assert journal.pending(kb) == []
             app.run_worker(bug, thread=True)
             await pilot.pause(0.5)
     pending = journal.pending(kb)
