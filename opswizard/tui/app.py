@@ -29,7 +29,11 @@ class OpsWizardApp(App[None]):
     TITLE = "opswizard"
     ENABLE_COMMAND_PALETTE = True
     BINDINGS = [
-        Binding("f1", "help", "Help", id="help", show=True),
+        # Priority: a modal dialog stops the binding chain, so F1 (and `?` outside text
+        # fields) must be looked at before the focused widget to work on every screen.
+        Binding("f1", "help", "Help", id="help", show=True, priority=True),
+        Binding("question_mark", "help_unless_typing", "Help", id="help.question",
+                show=False, priority=True),
     ]
 
     def __init__(
@@ -150,10 +154,22 @@ class OpsWizardApp(App[None]):
         self.exit()
 
     def action_help(self) -> None:
-        """Explain the current screen (each screen provides `HELP`)."""
+        """Explain the current screen (each screen provides `HELP`); on the help, close it."""
         from .screens.help import HelpScreen
 
         screen = self.screen
         if isinstance(screen, HelpScreen):
-            return
-        self.push_screen(HelpScreen.for_screen(screen))
+            screen.dismiss(None)
+        elif type(screen).__module__.startswith("opswizard"):  # not Textual's palette
+            self.push_screen(HelpScreen.for_screen(screen))
+
+    def action_help_unless_typing(self) -> None:
+        """`?`: help, unless a text field has focus (then `?` is typed: see check_action)."""
+        self.action_help()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "help_unless_typing":
+            from textual.widgets import Input, TextArea
+
+            return not isinstance(self.focused, Input | TextArea)
+        return True
