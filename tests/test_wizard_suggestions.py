@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from textual.widgets import Input, OptionList, Static
+from textual.widgets import Input, OptionList, Select, Static
 
 from opswizard.core.parse import parse_bytes
 from opswizard.tui.app import OpsWizardApp
@@ -152,3 +152,30 @@ async def test_similar_past_entry_is_named_and_opens_read_only(kb: Path) -> None
         await pilot.pause()
         assert app.screen is screen
         assert screen.query_one("#field-title", Input).value == "Kafka broker disk full"
+
+
+async def test_a_link_follows_the_entry_when_its_folder_changes(kb: Path) -> None:
+    prefill = dict(PREFILL, symptoms="Connection pool exhausted, timeout acquiring connection",
+                   related_services="payments-api")
+    app = OpsWizardApp(fixture_kb(kb), mode="new", prefill=prefill)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(pilot, app)
+        await screen.show_step("related_issues")
+        candidates = screen.query_one(CandidateList)
+        await wait_for(pilot, lambda: candidates.option_count > 0)
+        candidates.focus()
+        candidates.highlighted = 0
+        await pilot.press("enter")
+        await pilot.pause()
+        # the category changes after linking: the entry now goes to performance/optimizations/
+        screen.query_one("#field-category", Select).value = "performance"
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: screen.saved_path is not None)
+        saved = screen.saved_path
+    assert saved is not None and saved.parent.name == "optimizations"
+    line = next(x for x in saved.read_text().splitlines()
+                if x.startswith("- [Payments API Database Connection Leak]("))
+    target = line.split("](", 1)[1].rstrip(")")
+    assert target.startswith("../../issues/payments-api/")
+    assert (saved.parent / target).resolve().exists()

@@ -101,6 +101,8 @@ class WizardScreen(Screen[Path | None]):
         """Where unsaved text was last journalled (None: nothing journalled)."""
         self._journal_timer: Timer | None = None
         self._mount_lock = asyncio.Lock()
+        self._links: dict[str, object] = {}
+        """Related Issues links this wizard made, by their text: re-derived at save."""
         self.recovered_file: Path | None = None
         """The journal this session was recovered from: removed once the entry is saved."""
         if recovered is not None:
@@ -193,7 +195,31 @@ class WizardScreen(Screen[Path | None]):
     def _link_for(self, record: object) -> str:
         from ...core.suggest import related_link
 
-        return related_link(self.target(), record, self.root)  # type: ignore[arg-type]
+        text = related_link(self.target(), record, self.root)  # type: ignore[arg-type]
+        self._links[text] = record
+        return text
+
+    def _relink(self) -> None:
+        """Links made here are relative to the entry's folder, which follows its category
+        and service: re-derive them from where the entry is about to be written."""
+        from ...core.suggest import related_link
+
+        items = self.entry.related_issues.items
+        changed = False
+        for item in items:
+            record = self._links.get(item.text)
+            if record is None:
+                continue
+            fresh = related_link(self.target(), record, self.root)  # type: ignore[arg-type]
+            if fresh != item.text:
+                self._links[fresh] = record
+                item.text = fresh
+                changed = True
+        if changed:
+            self.entry.related_issues.items = list(items)
+            for editor in self.query(SectionEditor):
+                if editor.spec.key == "related_issues" and editor.ready:
+                    self.run_worker(editor.load_entry(self.entry), group="relink")
 
     def _update_similar(self) -> None:
         basis = (self.entry.title, self.entry.get("symptoms"), tuple(self.entry.services()))
@@ -508,6 +534,7 @@ class WizardScreen(Screen[Path | None]):
         elif final or checklist.passed:
             self.entry.checklist_override = ""
         self.entry.status = "final" if final else "draft"
+        self._relink()
         text = render(self.entry)
         data = text.encode("utf-8")
         if self.path is not None and (text == self.baseline or data == self.source):
