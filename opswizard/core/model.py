@@ -93,7 +93,8 @@ class ActionsSection(BaseModel):
     items: list[Action] = Field(default_factory=list)
 
     def is_empty(self) -> bool:
-        return not any(a.text.strip() for a in self.items)
+        # As `render.is_blank`: a row with only an owner or a deadline is not nothing.
+        return not any(a.text.strip() or a.owner.strip() or a.deadline.strip() for a in self.items)
 
 
 class ProseSection(BaseModel):
@@ -114,7 +115,9 @@ class FieldsBase(BaseModel):
 
     def is_empty(self) -> bool:
         values = self.model_dump(exclude={"extra"})
-        return not any(str(v).strip() for v in values.values()) and not self.extra
+        return not any(str(v).strip() for v in values.values()) and not any(
+            i.text.strip() or (i.label or "").strip() for i in self.extra  # a blank `- ` is nothing
+        )
 
 
 def _normaliser(kind: FieldKind) -> Any:

@@ -144,6 +144,8 @@ def _parse(text: str) -> ParseResult:
     first_break = text.find("\n")
     crlf = first_break > 0 and text[first_break - 1] == "\r"
     text = text.replace("\r\n", "\n")
+    if text.endswith("\r"):  # a last line ended the old Mac way: saved, it would gain a \n
+        text = text[:-1] + "\n"
     result = ParseResult(EntryModel(layout=[]))
     result.entry.newline = "\r\n" if crlf else "\n"
     try:

@@ -87,7 +87,7 @@ def _trim_blank_lines(text: str) -> str:
 
 
 def _field_line(label: str, value: str) -> str:
-    return f"- **{label}**: {value.strip()}".rstrip()
+    return close_open_fence(f"- **{label}**: {value.strip()}".rstrip(), item=True)
 
 
 def _item_line(labelled: bool):  # type: ignore[no-untyped-def]
@@ -103,7 +103,7 @@ def _item_line(labelled: bool):  # type: ignore[no-untyped-def]
 def _step_lines(items: list[Item]):  # type: ignore[no-untyped-def]
     numbers: dict[int, int] = {}
     for item in items:
-        if not item.raw:
+        if not item.raw and not is_blank(item):  # blank steps are not written: no gaps
             numbers[id(item)] = len(numbers) + 1
 
     def line(item: Item) -> str:
@@ -144,6 +144,21 @@ def is_blank(item: Item | Action | Fence) -> bool:
     return not (item.text.strip() or (item.label or "").strip())
 
 
+def close_open_fence(text: str, item: bool = False) -> str:
+    """The text with a fence it opens and never closes closed (the parser warned about it).
+
+    Left open, it would swallow every line after it when read back, and a section's field
+    lines would be written again after the swallowed ones: the file would grow each save.
+    `item`: the first line is a list item, read after its marker as the parser does.
+    """
+    from .parse import FenceTracker
+
+    tracker = FenceTracker()
+    for number, line in enumerate(text.split("\n")):
+        tracker.feed(number, line.lstrip(" -*+0123456789.)\t") if item and not number else line)
+    return f"{text}\n{tracker.char * tracker.length}" if tracker.open else text
+
+
 def _join_items(head: list[str], items: list, line) -> str:  # type: ignore[no-untyped-def,type-arg]
     """Items one per line; raw text and fences set apart by blank lines."""
     out = "\n".join(head)
@@ -153,6 +168,8 @@ def _join_items(head: list[str], items: list, line) -> str:  # type: ignore[no-u
             continue
         apart = bool(item.raw) or isinstance(item, Fence)
         text = item.text if item.raw and not isinstance(item, Fence) else line(item)
+        if not isinstance(item, Fence):
+            text = close_open_fence(text, item=not item.raw)
         if out:
             out += "\n\n" if (apart or previous_apart) else "\n"
         out += text
