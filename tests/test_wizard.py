@@ -52,6 +52,8 @@ async def test_walk_a_whole_new_entry_by_keyboard_and_save_final(kb: Path) -> No
         await type_text(pilot, "2026-03-04T10:20:30+02:00")
         await pilot.press("tab")
         await choose(pilot, "deployment")
+        await pilot.press("tab")  # tags sit next to the category
+        await type_text(pilot, "payments, deploy")  # (an empty KB: no dropdown to accept)
         await pilot.press("tab")
         await type_text(pilot, "Bad deploy of payments-api")
         await pilot.press("tab")
@@ -60,8 +62,6 @@ async def test_walk_a_whole_new_entry_by_keyboard_and_save_final(kb: Path) -> No
         await type_text(pilot, "1h 30m")
         await pilot.press("tab")
         await type_text(pilot, "Checkout failing for 12% of users")
-        await pilot.press("tab")
-        await type_text(pilot, "payments, deploy")
         # Context
         await pilot.press("ctrl+n")
         for value in ("Normal load", "HTTP 502 from checkout"):

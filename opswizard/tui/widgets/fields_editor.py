@@ -61,13 +61,16 @@ class FieldsEditor(SectionEditor):
             if f.suggest and isinstance(widget, Input):
                 yield self._suggest(widget, f.suggest, multi=f.kind is FieldKind.LIST)
             yield Static("", id=f"msg-{f.key}", classes="field-message")
-        if self.spec.key == TAGS_STEP:
-            yield Static(Content("Tags"), classes="field-label")
-            tags = Input(placeholder="comma separated, e.g. postgres, connection-pool",
-                         id="field-tags", compact=True)
-            yield tags
-            yield self._suggest(tags, "tags", multi=True)
-            yield Static("", id="msg-tags", classes="field-message")
+            if self.spec.key == TAGS_STEP and f.kind is FieldKind.CATEGORY:
+                yield from self._tags()  # "properly categorized and tagged": side by side
+
+    def _tags(self) -> ComposeResult:
+        yield Static(Content("Tags"), classes="field-label")
+        tags = Input(placeholder="comma separated, e.g. postgres, connection-pool",
+                     id="field-tags", compact=True)
+        yield tags
+        yield self._suggest(tags, "tags", multi=True)
+        yield Static("", id="msg-tags", classes="field-message")
 
     def _suggest(self, target: Input, name: str, multi: bool) -> SuggestInput:
         return SuggestInput(target, lambda: self.context.source(name), multi=multi)

@@ -14,7 +14,13 @@ from textual.message import Message
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from .related_editor import match_prompt
+from ..safe import line
+
+
+def one_line(match: Any) -> Content:
+    """`Title — reason` on one line (cut to the width by the list)."""
+    return Content.assemble(line(match.record.title or match.record.path).stylize("bold"),
+                            (" — ", "dim"), line(match.reason).stylize("$text-muted"))
 
 
 class SimilarNotice(Vertical):
@@ -24,7 +30,10 @@ class SimilarNotice(Vertical):
     SimilarNotice { height: auto; display: none; border: round $warning; padding: 0 1; }
     SimilarNotice.-shown { display: block; }
     SimilarNotice #similar-title { color: $warning; }
-    SimilarNotice OptionList { height: auto; max-height: 6; border: none; padding: 0; }
+    SimilarNotice OptionList {
+        height: auto; max-height: 3; border: none; padding: 0;
+        text-wrap: nowrap; text-overflow: ellipsis;
+    }
     """
 
     class Open(Message):
@@ -43,7 +52,7 @@ class SimilarNotice(Vertical):
         self._paths = [m.record.path for m in matches]
         options = self.query_one(OptionList)
         options.clear_options()
-        options.add_options([Option(match_prompt(m)) for m in matches])
+        options.add_options([Option(one_line(m)) for m in matches])
         self.set_class(bool(matches), "-shown")
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
