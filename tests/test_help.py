@@ -237,8 +237,8 @@ async def test_question_mark_is_typed_in_the_browser_filter(demo_kb: Path) -> No
         assert app.screen.query_one("#filter").value == "?"  # type: ignore[attr-defined]
 
 
-# -- known gaps (reported; drop the marker when fixed) --------------------------------------
-@pytest.mark.xfail(strict=True, reason="help does not say how to close it (escape, f1, ?, q)")
+# -- formerly known gaps, now closed -------------------------------------------------------
+
 async def test_help_says_how_to_close_it(demo_kb: Path) -> None:
     app = OpsWizardApp(demo_kb, mode="browse")
     async with app.run_test(size=SIZE) as pilot:
@@ -255,8 +255,6 @@ GAP_SCREENS = {
 }
 
 
-@pytest.mark.xfail(strict=True, reason="dialogs have no HELP_TITLE/HELP: the help shows the "
-                   "class name and the developer docstring")
 @pytest.mark.parametrize("name", sorted(GAP_SCREENS))
 async def test_dialog_help_has_a_title_and_purpose_for_people(demo_kb: Path, name: str) -> None:
     app = OpsWizardApp(demo_kb, mode="browse")
@@ -269,7 +267,7 @@ async def test_dialog_help_has_a_title_and_purpose_for_people(demo_kb: Path, nam
         assert help_screen._title != type(dialog).__name__
 
 
-@pytest.mark.xfail(strict=True, reason="facet picker and related list have no HELP_TITLE/HELP")
+
 @pytest.mark.parametrize("key,screen_type", [("c", FacetPicker), ("r", RelatedScreen)])
 async def test_browser_dialog_help_has_a_title(demo_kb: Path, key: str,
                                                screen_type: type) -> None:

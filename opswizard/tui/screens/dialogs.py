@@ -26,6 +26,11 @@ DIALOG_CSS = """
 class ChoiceDialog(ModalScreen[str | None]):
     """A question with buttons; dismisses with the chosen id, or None on escape."""
 
+    HELP_TITLE = 'A question'
+    HELP = (
+        'opswizard needs a decision before it goes on. Each button says what it does; tab moves between them, enter presses one, escape cancels (nothing changes).'
+    )
+
     DEFAULT_CSS = DIALOG_CSS.format(name="ChoiceDialog")
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="dialog.cancel")]
 
@@ -58,6 +63,11 @@ class ChoiceDialog(ModalScreen[str | None]):
 
 class ReasonDialog(ModalScreen[str | None]):
     """Ask for a reason (recorded in the entry); None if cancelled."""
+
+    HELP_TITLE = 'Save as final anyway'
+    HELP = (
+        'The checklist does not pass. Saving as final anyway needs a reason, which is recorded in the entry (checklist_override) so reviewers can see why. Escape cancels: nothing is saved.'
+    )
 
     DEFAULT_CSS = DIALOG_CSS.format(name="ReasonDialog")
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="dialog.cancel")]

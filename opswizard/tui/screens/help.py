@@ -55,6 +55,7 @@ class HelpScreen(ModalScreen[None]):
                 seen.add((name, binding.description))  # type: ignore[arg-type]
                 keys.append((name, binding.description))
         keys.append(("F1, ?", "This help"))
+        keys.append(("Escape, F1, ?, q", "Close help"))
         keys.append(("Ctrl+P", "Command palette: every action by name"))
         return cls(title, purpose, keys)
 

@@ -33,6 +33,11 @@ def diff_content(old: str, new: str, old_name: str, new_name: str) -> Content:
 class DiffScreen(ModalScreen[None]):
     """The difference between two texts; escape closes it."""
 
+    HELP_TITLE = 'The difference'
+    HELP = (
+        'Lines starting with - are only in the first text (the file on disk), lines with + only in the second (your unsaved text). Nothing here changes anything; escape closes it.'
+    )
+
     DEFAULT_CSS = DIALOG_CSS.format(name="DiffScreen") + """
     DiffScreen > Vertical { width: 95%; max-width: 140; height: 90%; }
     DiffScreen VerticalScroll { height: 1fr; }
