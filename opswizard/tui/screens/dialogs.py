@@ -28,7 +28,8 @@ class ChoiceDialog(ModalScreen[str | None]):
 
     HELP_TITLE = 'A question'
     HELP = (
-        'opswizard needs a decision before it goes on. Each button says what it does; tab moves between them, enter presses one, escape cancels (nothing changes).'
+        'opswizard needs a decision before it goes on. Each button says what it does; tab '
+        'moves between them, enter presses one, escape cancels (nothing changes).'
     )
 
     DEFAULT_CSS = DIALOG_CSS.format(name="ChoiceDialog")
@@ -66,7 +67,9 @@ class ReasonDialog(ModalScreen[str | None]):
 
     HELP_TITLE = 'Save as final anyway'
     HELP = (
-        'The checklist does not pass. Saving as final anyway needs a reason, which is recorded in the entry (checklist_override) so reviewers can see why. Escape cancels: nothing is saved.'
+        'The checklist does not pass. Saving as final anyway needs a reason, which is '
+        'recorded in the entry (checklist_override) so reviewers can see why. Escape cancels:'
+        ' nothing is saved.'
     )
 
     DEFAULT_CSS = DIALOG_CSS.format(name="ReasonDialog")

@@ -29,6 +29,13 @@ ANY = "\x00any"  # the option id of "any value"; cannot clash with a value from 
 class FacetPicker(ModalScreen[str | None]):
     """Dismisses with the chosen value, "" for any value, or None when cancelled."""
 
+    HELP_TITLE = 'Pick a facet value'
+    HELP = (
+        'Narrow the table to entries with this value (with counts). Type to narrow the list, '
+        'enter to pick, escape to close without changing anything. Facets combine; x in the '
+        'browser clears them.'
+    )
+
     DEFAULT_CSS = """
     FacetPicker { align: center middle; }
     FacetPicker > Vertical {

@@ -35,7 +35,9 @@ class DiffScreen(ModalScreen[None]):
 
     HELP_TITLE = 'The difference'
     HELP = (
-        'Lines starting with - are only in the first text (the file on disk), lines with + only in the second (your unsaved text). Nothing here changes anything; escape closes it.'
+        'Lines starting with - are only in the first text (the file on disk), lines with + '
+        'only in the second (your unsaved text). Nothing here changes anything; escape closes'
+        ' it.'
     )
 
     DEFAULT_CSS = DIALOG_CSS.format(name="DiffScreen") + """

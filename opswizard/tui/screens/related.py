@@ -27,6 +27,12 @@ from ..safe import fmt, line
 class RelatedScreen(ModalScreen[Path | None]):
     """Dismisses with the path of the chosen entry, or None."""
 
+    HELP_TITLE = 'Related entries'
+    HELP = (
+        'The entries this one links to, and the entries that link to it. Enter jumps to one '
+        'in the browser; escape goes back.'
+    )
+
     DEFAULT_CSS = """
     RelatedScreen { align: center middle; }
     RelatedScreen > Vertical {
