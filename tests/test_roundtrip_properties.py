@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from click.testing import CliRunner
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from opswizard.cli import main
@@ -417,18 +417,19 @@ def test_validate_never_prints_a_traceback(tmp_path: Path, data: bytes) -> None:
 
 
 def test_strategy_covers_every_section_kind() -> None:
-    """The generator is not vacuous: one drawn entry fills every kind of section."""
-    kinds_seen: set[SectionKind] = set()
+    """The generator is not vacuous: it fills every kind of section, and unknown parts."""
+    seen: set[object] = set()
 
-    @settings(max_examples=50, deadline=None, database=None)
+    @settings(max_examples=100, database=None, deadline=None, derandomize=True,
+              phases=[Phase.generate], suppress_health_check=list(HealthCheck))
     @given(entries())
     def collect(entry: EntryBase) -> None:
-        for spec in SECTIONS:
-            if not entry.section(spec.key).is_empty():
-                kinds_seen.add(spec.kind)
+        seen.update(s.kind for s in SECTIONS if not entry.section(s.key).is_empty())
+        if len(entry.unknown_parts()) > 1:
+            seen.add("unknown part")
 
     collect()
-    assert kinds_seen == set(SectionKind)
+    assert seen == {*SectionKind, "unknown part"}
 
 
 
