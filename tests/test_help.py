@@ -1,8 +1,8 @@
 """In-app help: on every screen, F1 opens a HelpScreen listing that screen's keys (issue 8).
 
 Each test opens one screen, presses f1 and checks the help names every key the screen
-binds, with its description, and says what the screen is for. The `xfail(strict=True)`
-tests record known gaps; when one is fixed, drop its marker.
+binds, with its description, and says what the screen is for; dialogs and pickers have a
+title and a purpose written for people, and the help says how to close it.
 """
 
 from __future__ import annotations
@@ -237,8 +237,7 @@ async def test_question_mark_is_typed_in_the_browser_filter(demo_kb: Path) -> No
         assert app.screen.query_one("#filter").value == "?"  # type: ignore[attr-defined]
 
 
-# -- formerly known gaps, now closed -------------------------------------------------------
-
+# -- titles, purposes and closing, for people -------------------------------------------------
 async def test_help_says_how_to_close_it(demo_kb: Path) -> None:
     app = OpsWizardApp(demo_kb, mode="browse")
     async with app.run_test(size=SIZE) as pilot:
@@ -265,7 +264,6 @@ async def test_dialog_help_has_a_title_and_purpose_for_people(demo_kb: Path, nam
         await pilot.pause()
         help_screen = await open_help(pilot)
         assert help_screen._title != type(dialog).__name__
-
 
 
 @pytest.mark.parametrize("key,screen_type", [("c", FacetPicker), ("r", RelatedScreen)])
