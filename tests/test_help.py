@@ -124,7 +124,7 @@ async def test_wizard_f1_while_typing_in_a_field(demo_kb: Path) -> None:
         assert app.focused is not None and app.focused.id == "field-date"
         help_screen = await open_help(pilot)
         assert help_screen._title == WizardScreen.HELP_TITLE
-        assert ("Ctrl+r", "Review") in help_screen._keys
+        assert ("Ctrl+R", "Review") in help_screen._keys
         await close_help(pilot)
         assert isinstance(app.screen, WizardScreen)
         assert app.focused is not None and app.focused.id == "field-date"

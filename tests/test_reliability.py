@@ -984,7 +984,8 @@ def _type_title_in_a_terminal(kb: Path, title: str, per_key: float) -> Terminal:
     term.wait_for(b"Title")
     term.pump(0.5)
     term.send(b"\t", settle=0.2)  # date -> category
-    term.send(b"\t", settle=0.2)  # category -> title
+    term.send(b"\t", settle=0.2)  # category -> tags
+    term.send(b"\t", settle=0.2)  # tags -> title
     for char in title:
         term.send(char.encode(), settle=per_key)
     term.wait_for(title[-12:].encode())  # on screen: the app has read every key

@@ -10,6 +10,7 @@ from opswizard.tui.app import OpsWizardApp
 
 from .conftest import SEED
 
+
 async def settle(pilot) -> None:  # type: ignore[no-untyped-def]
     """Let background work finish (the index, pre-mounted steps) so the picture is stable."""
     for _ in range(3):  # workers can start more work (the index refreshes the steps)

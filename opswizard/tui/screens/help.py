@@ -9,10 +9,25 @@ from textual.content import Content
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Markdown, Static
 
+_NAMES = {"escape": "Escape", "enter": "Enter", "tab": "Tab", "space": "Space",
+          "question_mark": "?", "slash": "/", "delete": "Delete", "backspace": "Backspace",
+          "up": "Up", "down": "Down", "left": "Left", "right": "Right"}
+
 
 def _key_name(key: str) -> str:
-    return ", ".join(part.strip().replace("ctrl+", "Ctrl+").replace("shift+", "Shift+")
-                     for part in key.split(","))
+    """`ctrl+n,f2` -> `Ctrl+N, F2`: one spelling for every key in the help."""
+    names = []
+    for part in key.split(","):
+        words = []
+        for word in part.strip().split("+"):
+            if word in _NAMES:
+                words.append(_NAMES[word])
+            elif len(word) == 1:
+                words.append(word.upper() if words else word)
+            else:
+                words.append(word[:1].upper() + word[1:])
+        names.append("+".join(words))
+    return ", ".join(names)
 
 
 class HelpScreen(ModalScreen[None]):

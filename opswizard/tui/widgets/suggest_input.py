@@ -13,6 +13,7 @@ from typing import Any
 
 from textual import work
 from textual.content import Content
+from textual.geometry import Offset
 from textual.widgets import Input
 from textual.worker import get_current_worker
 from textual_autocomplete import AutoComplete, DropdownItem, TargetState
@@ -33,6 +34,15 @@ class SuggestInput(AutoComplete):
         self._multi = multi
         self._limit = limit
         self._results: tuple[str, list[DropdownItem]] = ("", [])
+
+    def _align_to_target(self) -> None:
+        """Below the cursor when the dropdown fits there, else above it."""
+        super()._align_to_target()
+        _, cursor_y = self.target.cursor_screen_offset
+        height = self.option_list.outer_size.height
+        bottom = self.screen.scrollable_content_region.bottom
+        if cursor_y + 1 + height > bottom and cursor_y - height >= 0:
+            self.absolute_offset = Offset(self.absolute_offset.x, cursor_y - height)
 
     # -- what is being completed ------------------------------------------------------------
     def get_search_string(self, target_state: TargetState) -> str:
@@ -87,3 +97,4 @@ class SuggestInput(AutoComplete):
             return  # typed on since: stale
         self._results = (search, items)
         self._handle_target_update()
+        self.call_after_refresh(self._align_to_target)
