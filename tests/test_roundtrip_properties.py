@@ -563,3 +563,14 @@ def test_markdown_like_text_reaches_a_fixed_point_after_one_save(text: str) -> N
     first = parse_text(text)
     if first.writable:
         _stable(text)
+
+
+def test_a_heading_in_a_fence_opened_by_a_list_item_stays_code() -> None:
+    source = "### Resolution Steps\n1. ```bash\n### not a heading\n```\n2. Restarted the pods\n"
+    entry = parse_text(source).entry
+    assert [i.text for i in entry.resolution_steps.items] == [
+        "```bash\n### not a heading\n```", "Restarted the pods"
+    ]
+    assert entry.unknown_parts() == []
+    assert _stable(source).endswith(source)
+    assert _stable("### Issue Summary\n- \n```\n### Issue Summary").count("### Issue Summary") == 2

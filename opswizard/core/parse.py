@@ -227,7 +227,7 @@ def _blocks(result: ParseResult, body: str, first_line: int) -> list[_Block]:
     fences = FenceTracker()
     for offset, line in enumerate(body.split("\n")):
         no = first_line + offset
-        if fences.feed(no, line):
+        if fences.feed(no, line if fences.open else _item_content(blocks[-1].spec, line)):
             blocks[-1].lines.append((no, line))
             continue
         if _CONFLICT.match(line):
@@ -267,6 +267,19 @@ def _heading_name(raw: str) -> str:
     if bare != text and bare[-1:] in (" ", "\t"):
         text = bare.rstrip(" \t")
     return text
+
+
+_LIST_KINDS = (SectionKind.FIELDS, SectionKind.STEPS, SectionKind.BULLETS, SectionKind.LABELLED,
+               SectionKind.ACTIONS)
+
+
+def _item_content(spec: SectionSpec | None, line: str) -> str:
+    """A list item's line after its marker, as `_chunks` reads it: `- ```bash` opens a fence
+    here too, so a heading inside it stays code instead of starting a section."""
+    if spec is None or spec.kind not in _LIST_KINDS:
+        return line
+    marker = _STEP if spec.kind is SectionKind.STEPS else _BULLET
+    return line.lstrip(" -*+0123456789.)\t") if marker.match(line) else line
 
 
 def _trim(lines: list[Line]) -> list[Line]:
