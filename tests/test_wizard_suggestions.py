@@ -179,3 +179,16 @@ async def test_a_link_follows_the_entry_when_its_folder_changes(kb: Path) -> Non
     target = line.split("](", 1)[1].rstrip(")")
     assert target.startswith("../../issues/payments-api/")
     assert (saved.parent / target).resolve().exists()
+
+
+async def test_candidates_reflect_what_was_typed_before_opening_the_step(kb: Path) -> None:
+    app = OpsWizardApp(fixture_kb(kb), mode="new", prefill={"category": "issue"})
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(pilot, app)
+        await app.workers.wait_for_complete()  # every step mounted while the entry was empty
+        screen.query_one("#field-title", Input).value = "Kafka broker disk full"
+        await pilot.pause()
+        await screen.show_step("related_issues")
+        candidates = screen.query_one(CandidateList)
+        await wait_for(pilot, lambda: candidates.option_count > 0)
+        assert str(candidates.get_option_at_index(0).prompt).startswith("Kafka Broker Disk Full")

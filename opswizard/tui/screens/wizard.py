@@ -308,6 +308,8 @@ class WizardScreen(Screen[Path | None]):
                 self.set_focus(None)  # no key may land in the step being left while we mount
                 await self._ensure_editor(key)
             switcher.current = editor_id
+            for related in self.query(f"#{editor_id}").results(RelatedEditor):
+                related.refresh_candidates(self.entry)  # ranked against the entry as it is now
         self.query_one(StepList).show_current(key)
         self.query_one("#form", VerticalScroll).scroll_home(animate=False)
         # Focus now, not after a refresh: keys typed right after ctrl+n are dispatched once
