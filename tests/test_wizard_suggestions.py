@@ -192,3 +192,20 @@ async def test_candidates_reflect_what_was_typed_before_opening_the_step(kb: Pat
         candidates = screen.query_one(CandidateList)
         await wait_for(pilot, lambda: candidates.option_count > 0)
         assert str(candidates.get_option_at_index(0).prompt).startswith("Kafka Broker Disk Full")
+
+
+async def test_tab_moves_on_when_the_owner_typed_is_already_known(kb: Path) -> None:
+    path = kb / "e.md"
+    app = OpsWizardApp(fixture_kb(kb), mode="new", prefill=PREFILL)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(pilot, app)
+        await screen.show_step("follow_up_actions")
+        owner = screen.query_one("#editor-follow_up_actions .item-owner", Input)
+        owner.focus()
+        await type_text(pilot, "@dana")
+        await pilot.pause(0.3)
+        await pilot.press("tab")
+        await type_text(pilot, "2026-12-15")
+        assert owner.value == "@dana"
+        assert screen.query_one("#editor-follow_up_actions .item-due", Input).value == "2026-12-15"
+    del path

@@ -44,6 +44,17 @@ class SuggestInput(AutoComplete):
         if cursor_y + 1 + height > bottom and cursor_y - height >= 0:
             self.absolute_offset = Offset(self.absolute_offset.x, cursor_y - height)
 
+    def should_show_dropdown(self, search_string: str) -> bool:
+        """Not when what is typed already is a known value: then tab moves on."""
+        if not super().should_show_dropdown(search_string):
+            return False
+        options = self.option_list
+        typed = search_string.casefold()
+        return not any(
+            getattr(options.get_option_at_index(i), "value", "").casefold() == typed
+            for i in range(options.option_count)
+        )
+
     # -- what is being completed ------------------------------------------------------------
     def get_search_string(self, target_state: TargetState) -> str:
         text = target_state.text[: target_state.cursor_position]
