@@ -280,7 +280,9 @@ async def test_broken_file_is_listed_with_its_error(kb: Path) -> None:
         broken = screen.all_rows[-1]
         assert broken.broken and broken.key == "issues/general/broken-frontmatter.md"
         cells = screen.query_one(EntryTable).get_row(broken.key)
-        assert str(cells[1]) == "ERROR" and str(cells[4]).startswith("frontmatter is not")
+        assert str(cells[1]) == "ERROR"
+        # the error shows in the tags column, or at the row's end when the table is narrow
+        assert any(str(cell).startswith("frontmatter is not") for cell in cells)
         assert "1 unreadable" in str(screen.query_one("#counts", Static).content)
         select(screen, broken.title)
         await pilot.pause(0.2)
@@ -364,8 +366,8 @@ async def test_help_lists_the_keys(kb: Path) -> None:
         help_screen = pilot.app.screen
         assert isinstance(help_screen, HelpScreen)
         keys = dict(help_screen._keys)
-        for key in ("/", "e", "n", "r", "c", "s", "t", "g", "x", "q", "j", "k", "enter",
-                    "escape", "F5, Ctrl+R"):
+        for key in ("/", "e", "n", "r", "c", "s", "t", "g", "x", "q", "j", "k", "Enter",
+                    "Escape", "F5, Ctrl+R"):
             assert key in keys, key
 
 
