@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import stat
 import sys
+import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,6 @@ import click
 
 from . import __version__
 from .core import store
-from .core.checks import check_entry
 from .core.findings import Finding
 from .core.sanitize import clean, clean_line, dumps
 from .core.template import CATEGORIES, SEVERITIES, STATUSES
@@ -64,6 +64,8 @@ def _files(paths: Iterable[Path]) -> Iterator[tuple[Path, str | None]]:
 
 def file_findings(path: Path) -> tuple[store.Loaded | None, list[Finding]]:
     """Load a file and everything wrong with it, findings carrying line numbers."""
+    from .core.checks import check_entry  # the model (pydantic): only when files are read
+
     try:
         loaded = store.load(path)
     except store.StoreError as exc:
@@ -92,6 +94,46 @@ def _echo(text: str, err: bool = False) -> None:
     click.echo(clean(text), err=err)
 
 
+class Progress:
+    """`label [#####-----] done/total` on one line of stderr, only when stderr is a
+    terminal: piped or redirected output never gets progress noise. Callable as
+    `progress(done, total)`; `clear()` wipes the line (before printing a result)."""
+
+    EVERY = 0.1  # s between redraws
+    MIN_TOTAL = 100  # fewer files take well under a second: no bar to flash
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        try:
+            self.enabled = sys.stderr.isatty()
+        except (AttributeError, ValueError):
+            self.enabled = False
+        self._drawn = 0.0
+        self._shown = False
+
+    def __call__(self, done: int, total: int) -> None:
+        if not self.enabled or total < self.MIN_TOTAL:
+            return
+        now = time.monotonic()
+        if self._shown and done < total and now - self._drawn < self.EVERY:
+            return
+        if done >= total:
+            self.clear()
+            return
+        self._drawn = now
+        filled = 30 * done // total
+        sys.stderr.write(f"\r\x1b[2K{self.label} [{'#' * filled}{'-' * (30 - filled)}] "
+                         f"{done:,}/{total:,}")
+        sys.stderr.flush()
+        self._shown = True
+
+    def clear(self) -> None:
+        if self._shown:
+            sys.stderr.write("\r\x1b[2K")
+            sys.stderr.flush()
+            self._shown = False
+
+
 # -- validate -----------------------------------------------------------------------------
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
@@ -112,7 +154,11 @@ def validate(
     targets = list(paths) or [_root(ctx, kb)]
     report: list[dict[str, Any]] = []
     errors = warnings = files = 0
-    for path, problem in _files(targets):
+    progress = Progress("Checking")
+    todo = list(_files(targets)) if progress.enabled else _files(targets)
+    total = len(todo) if isinstance(todo, list) else 0
+    for path, problem in todo:
+        progress(files, total)
         files += 1
         if problem:
             findings = [Finding("error", problem, 0)]
@@ -125,8 +171,11 @@ def validate(
         if as_json:
             report.append({"path": str(path), "findings": [f.to_dict() for f in findings]})
         else:
+            if findings:
+                progress.clear()
             for f in findings:
                 click.echo(clean_line(f"{path}:{f.line}: {f.level}: {f.message}"))
+    progress.clear()
     if as_json:
         click.echo(dumps({"files": report, "checked": files, "errors": errors,
                           "warnings": warnings}, indent=2))
@@ -193,15 +242,15 @@ def list_entries(
 
     Files that cannot be read as entries are reported on stderr (exit 1).
     """
+    from .core import kbindex
     from .core.tags import normalise_tag
-    from .core.views import summary
 
     root = _root(ctx, kb)
-    good, bad = store.load_all(root)
+    snapshot = kbindex.load(root, Progress("Indexing"))  # parses only what changed
+    bad = snapshot.bad
     wanted_tags = {normalise_tag(t) for t in tags}
     rows = []
-    for loaded in store.newest_first(good):
-        entry = loaded.entry
+    for _, entry in snapshot.newest_first():
         if category and entry.category != category.lower():
             continue
         if severity and entry.severity != severity.upper():
@@ -210,9 +259,12 @@ def list_entries(
             continue
         if wanted_tags and not wanted_tags <= set(entry.tags):
             continue
-        row = summary(entry)
-        row["path"] = str(loaded.path.relative_to(root) if loaded.path.is_relative_to(root)
-                          else loaded.path)
+        row = {  # the fields and order of `views.summary(entry)`
+            "id": entry.id, "date": entry.date, "category": entry.category,
+            "severity": entry.severity, "title": entry.title, "status": entry.status,
+            "tags": list(entry.tags), "completeness": entry.percent,
+        }
+        row["path"] = entry.key.replace("/", os.sep)  # relative to the root
         rows.append(row)
     if as_json:
         click.echo(dumps({"root": str(root), "entries": rows,
@@ -276,7 +328,15 @@ def import_entries(ctx: click.Context, paths: tuple[Path, ...], dry_run: bool,
 
     root = _root(ctx, kb)
     failed = 0
-    for path, problem in _files(paths):
+    progress = Progress("Importing")
+
+    def say(text: str, err: bool = False) -> None:
+        progress.clear()
+        click.echo(text, err=err)
+
+    todo = list(_files(paths))
+    for done, (path, problem) in enumerate(todo):
+        progress(done, len(todo))
         if problem is None:
             loaded, findings = file_findings(path)
         else:
@@ -284,29 +344,30 @@ def import_entries(ctx: click.Context, paths: tuple[Path, ...], dry_run: bool,
         if loaded is None or not loaded.result.writable:
             failed += 1
             reason = next((f.message for f in findings if f.level == "error"), "unreadable")
-            click.echo(clean_line(f"skipped {path}: {reason}"), err=True)
+            say(clean_line(f"skipped {path}: {reason}"), err=True)
             continue
         if not loaded.entry.present_sections():
             failed += 1
-            click.echo(clean_line(f"skipped {path}: no template sections"), err=True)
+            say(clean_line(f"skipped {path}: no template sections"), err=True)
             continue
         data = render_bytes(loaded.entry)
         relative = folder(loaded.entry) / file_name(loaded.entry)
         target = root / relative
         same = _same_bytes(target.parent, data)
         if same is not None:
-            click.echo(clean_line(f"unchanged {same}"))
+            say(clean_line(f"unchanged {same}"))
             continue
         if dry_run:
-            click.echo(clean_line(f"would write {target}"))
+            say(clean_line(f"would write {target}"))
             continue
         try:
             written = store.publish(root, Path(relative), data)
         except store.StoreError as exc:
             failed += 1
-            click.echo(clean_line(f"failed {path}: {exc}"), err=True)
+            say(clean_line(f"failed {path}: {exc}"), err=True)
             continue
-        click.echo(clean_line(f"wrote {written}"))
+        say(clean_line(f"wrote {written}"))
+    progress.clear()
     ctx.exit(1 if failed else 0)
 
 
@@ -331,7 +392,7 @@ def search(ctx: click.Context, query: tuple[str, ...], as_json: bool, limit: int
     from .core.suggest import Suggester
 
     root = _root(ctx, kb)
-    index = KnowledgeIndex.build(root)
+    index = KnowledgeIndex.build(root, Progress("Indexing"))  # parses only what changed
     text = " ".join(query)
     rows = []
     for match in Suggester(index).search_matches(text, limit):

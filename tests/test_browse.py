@@ -11,7 +11,7 @@ import pytest
 from textual.screen import Screen
 from textual.widgets import Input, Markdown, Static
 
-from opswizard.core import store
+from opswizard.core import kbindex, store
 from opswizard.core.model import new_entry
 from opswizard.core.render import render_bytes
 from opswizard.tui.app import OpsWizardApp
@@ -330,13 +330,13 @@ async def test_reload_picks_up_new_files(kb: Path) -> None:
 
 async def test_interactive_while_loading(kb: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     gate = threading.Event()
-    real = store.load_all
+    real = kbindex.load
 
-    def slow_load_all(root: Path):  # type: ignore[no-untyped-def]
+    def slow_load(root: Path, *args, **kwargs):  # type: ignore[no-untyped-def]
         gate.wait(5)
-        return real(root)
+        return real(root, *args, **kwargs)
 
-    monkeypatch.setattr(store, "load_all", slow_load_all)
+    monkeypatch.setattr(kbindex, "load", slow_load)
     async with OpsWizardApp(kb).run_test(size=SIZE) as pilot:
         await pilot.pause()
         screen = pilot.app.screen

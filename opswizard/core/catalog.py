@@ -1,8 +1,10 @@
 """The knowledge base as the browser sees it: one row per file, facets and a fuzzy filter.
 
 Pure: `build` turns `store.load_all`'s result into rows (unreadable files included, marked
-with their error), `Facets` narrows by category, severity, status and tag, and `search`
-ranks rows against a typed query over title, tags, services and symptoms.
+with their error; the browser gets the same rows from the index cache with
+`kbindex.catalog_rows`, each file parsed only when previewed: `ensure_loaded`), `Facets`
+narrows by category, severity, status and tag, and `search` ranks rows against a typed
+query over title, tags, services and symptoms.
 """
 
 from __future__ import annotations
@@ -15,7 +17,6 @@ from pathlib import Path
 
 from rapidfuzz import fuzz
 
-from .checklist import evaluate
 from .store import Loaded, newest_first
 
 FACETS: tuple[str, ...] = ("category", "severity", "status", "tag")
@@ -66,16 +67,23 @@ def key_for(path: Path, root: Path) -> str:
         return path.as_posix()
 
 
-def _with_haystack(row: Row) -> Row:
+def haystack(row: Row) -> dict[str, str]:
+    """What the filter searches in a row, by field, lower-cased."""
     values = {
         "title": row.title, "tags": " ".join(row.tags), "services": " ".join(row.services),
         "symptoms": row.symptoms, "error": f"{row.key} {row.error}" if row.error else "",
     }
-    return replace(row, haystack={k: v.lower() for k, v in values.items() if v})
+    return {k: v.lower() for k, v in values.items() if v}
+
+
+def _with_haystack(row: Row) -> Row:
+    return replace(row, haystack=haystack(row))
 
 
 def entry_row(loaded: Loaded, root: Path) -> Row:
     """The row for an entry that could be read."""
+    from .checklist import evaluate  # the model (pydantic): not needed for cached rows
+
     entry = loaded.entry
     when = entry.when()
     return _with_haystack(Row(
@@ -85,6 +93,26 @@ def entry_row(loaded: Loaded, root: Path) -> Row:
         tags=tuple(entry.tags), services=tuple(entry.services()),
         symptoms=entry.get("symptoms"), percent=evaluate(entry).percent, loaded=loaded,
     ))
+
+
+def ensure_loaded(row: Row) -> Row:
+    """The row with its file parsed (`loaded`), for a preview.
+
+    Rows built from the index cache (`kbindex.catalog_rows`) carry no parsed entry: the
+    file is read the first time its row is shown, and kept on the row. A file that can no
+    longer be read gives a broken copy of the row saying why.
+    """
+    if row.broken or row.loaded is not None:
+        return row
+    from . import store
+
+    try:
+        loaded = store.load(row.path)
+    except store.StoreError as exc:
+        error = str(exc).removeprefix(f"{row.path}: ")
+        return _with_haystack(replace(row, error=f"{error} (changed since listed: reload)"))
+    object.__setattr__(row, "loaded", loaded)  # frozen, but `loaded` is a lazy cache
+    return row
 
 
 def broken_row(path: Path, error: str, root: Path) -> Row:

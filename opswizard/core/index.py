@@ -1,9 +1,9 @@
 """The knowledge base as a small in-memory index: one light record per entry, plus counts.
 
 `KnowledgeIndex` is what the suggesters (`suggest.py`), the browser's search and
-`opswizard search` read. It is built from loaded entries (`KnowledgeIndex.build(root)`
-reads the knowledge base with `store.load_all`) or from records alone
-(`KnowledgeIndex(records)`), so a cache can feed it without parsing a file.
+`opswizard search` read. It is built from loaded entries (`from_loaded`) or from records
+alone (`KnowledgeIndex(records)`); `KnowledgeIndex.build(root)` feeds it from the index
+cache (`kbindex.py`), which parses only the files changed since the last run.
 
 A `Record` holds only what suggestions and search need: identity, the summary
 fields, tags, services, follow-up owners, symptoms, primary cause, impact and a
@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -241,14 +241,14 @@ class KnowledgeIndex:
         return cls((record_from_entry(item.entry, item.path) for item in loaded), root)
 
     @classmethod
-    def build(cls, root: Path) -> KnowledgeIndex:
-        """Read the knowledge base under root (files that are not entries go to `bad`)."""
-        from . import store
+    def build(cls, root: Path, progress: Callable[[int, int], None] | None = None,
+              ) -> KnowledgeIndex:
+        """Read the knowledge base under root through the index cache (`kbindex.load`:
+        only files changed since the last run are parsed); files that are not entries go
+        to `bad`. `progress(done, total)` is called while files are parsed."""
+        from . import kbindex
 
-        good, bad = store.load_all(root)
-        index = cls.from_loaded(good, root)
-        index.bad = bad
-        return index
+        return kbindex.load(root, progress).index()
 
     def _set(self, records: list[Record]) -> None:
         records.sort(key=lambda r: (r.date, r.path), reverse=True)

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
-from .model import EntryBase
+if TYPE_CHECKING:  # pragma: no cover - the model (pydantic) is not needed to link
+    from .model import EntryBase
 
 # `[text](target)` or `[text](<target> "title")`; images (`![...]`) are not links to entries.
 # No `[` in the text and no `]` in the target: the scans cannot overlap (linear on `[[[[...`).
@@ -64,7 +66,10 @@ def _candidates(href: str, source: Path, root: Path) -> list[Path]:
 class LinkGraph:
     """Who links to whom among the entries of one knowledge base."""
 
-    def __init__(self, root: Path, entries: Iterable[tuple[Path, EntryBase]]) -> None:
+    def __init__(
+        self, root: Path, entries: Iterable[tuple[Path, EntryBase | Sequence[tuple[str, str]]]],
+    ) -> None:
+        """`entries`: (path, entry), or (path, its `hrefs`) as the index cache keeps them."""
         self.root = _normal(root)
         items = [(_normal(path), entry) for path, entry in entries]
         self._known = {path for path, _ in items}
@@ -75,7 +80,8 @@ class LinkGraph:
         self._out: dict[Path, list[Link]] = {}
         self._in: dict[Path, list[Path]] = {}
         for path, entry in items:
-            links = [self._resolve(text, href, path) for text, href in hrefs(entry)]
+            found = entry if isinstance(entry, (list, tuple)) else hrefs(entry)
+            links = [self._resolve(text, href, path) for text, href in found]
             self._out[path] = links
             for target in dict.fromkeys(link.path for link in links if link.exists):
                 if target is not None and target != path:

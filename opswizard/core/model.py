@@ -21,6 +21,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, create_model
 
 from . import kinds
 from .template import (
+    FIELD_BY_KEY,
     PREAMBLE,
     SCHEMA_VERSION,
     SECTION_BY_KEY,
@@ -187,14 +188,10 @@ class EntryBase(BaseModel):
         return getattr(self, key)
 
     def get(self, field_key: str) -> str:
-        from .template import FIELD_BY_KEY
-
         spec, _ = FIELD_BY_KEY[field_key]
         return str(getattr(getattr(self, spec.key), field_key))
 
     def set(self, field_key: str, value: str) -> None:
-        from .template import FIELD_BY_KEY
-
         spec, _ = FIELD_BY_KEY[field_key]
         setattr(getattr(self, spec.key), field_key, value)
 

@@ -65,13 +65,13 @@ def render_section(spec: SectionSpec, section: object) -> str:
     """The lines under a section's heading (no trailing newline)."""
     kind = spec.kind
     if kind is SectionKind.FIELDS:
-        if getattr(section, "is_empty")():
+        if section.is_empty():
             return ""
         lines = [_field_line(f.label, getattr(section, f.key)) for f in spec.fields]
-        return _join_items(lines, getattr(section, "extra"), _item_line(labelled=True))
+        return _join_items(lines, section.extra, _item_line(labelled=True))
     if kind is SectionKind.PROSE:
-        return _trim_blank_lines(str(getattr(section, "text")))
-    items = getattr(section, "items")
+        return _trim_blank_lines(str(section.text))
+    items = section.items
     if kind is SectionKind.STEPS:
         return _join_items([], items, _step_lines(items))
     if kind in (SectionKind.BULLETS, SectionKind.LABELLED):

@@ -16,11 +16,14 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .model import EntryBase
-from .naming import collision_key, file_name, folder
-from .parse import MAX_FILE_BYTES, ParseResult, parse_bytes
-from .render import render_bytes
+# The model, the parser and the renderer (pydantic, YAML) are imported when first used:
+# scanning and stat-ing the tree (`list`, `search` on a warm index cache, the browser's
+# first frame) need none of them.
+if TYPE_CHECKING:  # pragma: no cover
+    from .model import EntryBase
+    from .parse import ParseResult
 
 DEFAULT_SUBDIR = Path("docs") / "ops-knowledge"
 TEMP_PREFIX = ".opswizard-"
@@ -60,7 +63,13 @@ def git_toplevel(cwd: Path) -> Path | None:  # pragma: no cover - convenience fo
 # -- reading ---------------------------------------------------------------------------------
 def scan(root: Path) -> Iterator[Path]:
     """Every regular `*.md` file under root, not following symlinks, skipping hidden folders."""
-    stack = [root]
+    for item in scan_entries(root):
+        yield Path(item.path)
+
+
+def scan_entries(root: Path) -> Iterator[os.DirEntry[str]]:
+    """`scan`, as each file's `os.DirEntry` (its `.path` string and a cached `.stat`)."""
+    stack: list[str | Path] = [root]
     while stack:
         current = stack.pop()
         try:
@@ -76,9 +85,9 @@ def scan(root: Path) -> Iterator[Path]:
                 if item.is_symlink():
                     continue
                 if item.is_dir(follow_symlinks=False):
-                    folders.append(Path(item.path))
+                    folders.append(item.path)
                 elif item.name.endswith(".md") and item.is_file(follow_symlinks=False):
-                    yield Path(item.path)
+                    yield item
             except OSError:
                 continue
         stack.extend(reversed(folders))
@@ -97,6 +106,8 @@ def read_bytes(path: Path) -> bytes:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
             raise StoreError(f"{path}: not a regular file")
+        from .parse import MAX_FILE_BYTES
+
         chunks = []
         remaining = MAX_FILE_BYTES + 1
         while remaining > 0:
@@ -130,6 +141,8 @@ def digest(data: bytes) -> str:
 
 def load(path: Path) -> Loaded:
     """Read and parse one file. Raises StoreError only when the file cannot be read at all."""
+    from .parse import parse_bytes
+
     data = read_bytes(path)
     result = parse_bytes(data)
     return Loaded(path, result, digest(data), data)
@@ -249,6 +262,8 @@ def publish(root: Path, relative: Path, data: bytes, max_tries: int = 1000) -> P
 
     Names that differ only by case or Unicode normalisation count as taken.
     """
+    from .naming import collision_key
+
     target = root / relative
     _ensure_folder(root, target)
     try:
@@ -278,10 +293,15 @@ def publish(root: Path, relative: Path, data: bytes, max_tries: int = 1000) -> P
 
 def entry_path(root: Path, entry: EntryBase) -> Path:
     """Where a new entry goes (before collision suffixes)."""
+    from .naming import file_name, folder
+
     return root / folder(entry) / file_name(entry)
 
 
 def save_new(root: Path, entry: EntryBase) -> Path:
+    from .naming import file_name, folder
+    from .render import render_bytes
+
     return publish(root, folder(entry) / file_name(entry), render_bytes(entry))
 
 

@@ -55,11 +55,10 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
 from .index import KnowledgeIndex, Record, norm_text, service_key, stem, term_set, terms
-from .model import Item
 from .tags import normalise_tag
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .model import EntryBase
+    from .model import EntryBase, Item
 
 # In the first pass each term contributes at most `cap` postings (its newest records):
 # a twentieth of the knowledge base, within [MIN_CAP, CAP].
@@ -690,4 +689,6 @@ def related_link(from_path: str | Path, to_record: Record, root: Path | None = N
 def related_issue_item(from_path: str | Path, to_record: Record, root: Path | None = None) -> Item:
     """The Related Issues line for a link to `to_record`: `Item(label=None,
     text="[Target Title](../../issues/memory-service/ops-learning-....md)")`."""
+    from .model import Item  # pydantic: `opswizard search` does not need it
+
     return Item(text=related_link(from_path, to_record, root))

@@ -269,9 +269,18 @@ TAGS_STEP = "issue_summary"
 RELATED_STEP = "related_issues"
 
 
+_NOT_ALNUM = re.compile(r"[^a-z0-9]+")
+_NORMAL: dict[str, str] = {}  # headings and labels recur in every file: normalised once
+
+
 def norm_heading(text: str) -> str:
     """Normalise a heading or label for matching: case, punctuation and spacing."""
-    return re.sub(r"[^a-z0-9]+", "", text.lower())
+    normal = _NORMAL.get(text)
+    if normal is None:
+        normal = _NOT_ALNUM.sub("", text.lower())
+        if len(text) <= 200 and len(_NORMAL) < 20_000:
+            _NORMAL[text] = normal
+    return normal
 
 
 _HEADING_INDEX: dict[str, SectionSpec] = {}
@@ -286,7 +295,10 @@ def section_for_heading(text: str) -> SectionSpec | None:
 
 
 def is_tag_heading(text: str) -> bool:
-    return norm_heading(text) in {norm_heading(h) for h in TAG_HEADINGS}
+    return norm_heading(text) in _TAG_HEADINGS
+
+
+_TAG_HEADINGS = frozenset(norm_heading(h) for h in TAG_HEADINGS)
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,8 @@
 from __future__ import annotations
 
 import os
+import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import ClassVar
@@ -31,7 +33,7 @@ from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Header, Input, Markdown
 from textual.worker import get_current_worker
 
-from ...core import catalog, store
+from ...core import catalog, kbindex
 from ...core.catalog import Facets, Row
 from ...core.links import LinkGraph
 from ...core.sanitize import clean_line
@@ -47,6 +49,8 @@ WizardFactory = Callable[[Path, "Path | None"], Screen["Path | None"]]
 FACET_ORDER = {"category": CATEGORIES, "severity": SEVERITIES, "status": STATUSES, "tag": ()}
 PREVIEW_DELAY = 0.12  # s: moving quickly through the list renders only where it stops
 FILTER_DELAY = 0.08
+PROGRESS_EVERY = 0.1  # s: how often a cold start's "Indexing n/N files" is updated
+FIRST_FRAME_WAIT = 1.0  # s: at most, for the first frame before loading starts
 LIST_ONLY = {"focus_filter", "read", "facet", "clear_facets"}  # hidden while reading
 
 
@@ -108,6 +112,8 @@ class BrowseScreen(Screen[None]):
         self._by_key: dict[str, Row] = {}
         self._preview_timer: Timer | None = None
         self._filter_timer: Timer | None = None
+        self._painted = threading.Event()
+        """Set once the screen is first painted: loading waits for it (not to slow it)."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -119,6 +125,7 @@ class BrowseScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.sub_title = clean_line(self.root.name)
+        self.call_after_refresh(self._painted.set)
         self.reload()
 
     # -- loading -----------------------------------------------------------------------------
@@ -129,10 +136,23 @@ class BrowseScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="browse-load")
     def _load(self, select: str | None) -> None:
-        try:
-            good, bad = store.load_all(self.root)
-            rows = catalog.build(good, bad, self.root)
-            graph = LinkGraph(self.root, [(item.path, item.entry) for item in good])
+        # The first frame comes first: loading competes with it for the interpreter.
+        self._painted.wait(FIRST_FRAME_WAIT)
+        worker = get_current_worker()
+        shown = 0.0
+
+        def progress(done: int, total: int) -> None:  # "Indexing 1,234/10,000 files…"
+            nonlocal shown
+            now = time.monotonic()
+            if (done and done < total and now - shown < PROGRESS_EVERY) or worker.is_cancelled:
+                return
+            shown = now
+            self.app.call_from_thread(self._progress, done, total)
+
+        try:  # through the index cache: a warm start parses only the files that changed
+            snapshot = kbindex.load(self.root, progress)
+            rows = kbindex.catalog_rows(snapshot)
+            graph = kbindex.link_graph(snapshot)
         except Exception as exc:  # a bug, not a bad file: report it and keep the app alive
             self.app.call_from_thread(self._load_failed, f"{type(exc).__name__}: {exc}")
             return
@@ -144,6 +164,10 @@ class BrowseScreen(Screen[None]):
         self._by_key = {row.key: row for row in rows}
         self.query_one(EntryTable).loading = False
         self._apply(select)
+
+    def _progress(self, done: int, total: int) -> None:
+        if not self.all_rows:
+            self.query_one(EntryPreview).show(None, empty=f"Indexing {done:,}/{total:,} files…")
 
     def _load_failed(self, message: str) -> None:
         self.query_one(EntryTable).loading = False

@@ -14,9 +14,7 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Markdown, Static
 
-from ...core.catalog import Row
-from ...core.checklist import evaluate
-from ...core.render import render_body
+from ...core.catalog import Row, ensure_loaded
 from ...core.sanitize import clean
 from ...core.template import PREAMBLE
 from ..safe import fmt, line
@@ -26,6 +24,8 @@ def body_markdown(row: Row) -> str:
     """The entry's body as markdown, without the template's preamble, safe for a terminal."""
     if row.loaded is None:
         return ""
+    from ...core.render import render_body  # the model (pydantic): after the first frame
+
     body = render_body(row.loaded.entry)
     if body.startswith(PREAMBLE):
         body = body[len(PREAMBLE):].lstrip("\n")
@@ -53,6 +53,8 @@ def header(row: Row) -> tuple[Content, Content, Content]:
     if findings:
         notes.append(fmt("[red]$count problem(s) reading this file:[/red] $first",
                          count=str(len(findings)), first=findings[0].message))
+    from ...core.checklist import evaluate
+
     failing = evaluate(row.loaded.entry).failing()
     if failing:
         reasons = "; ".join(item.reason for item in failing[:3])
@@ -99,6 +101,8 @@ class EntryPreview(VerticalScroll):
         if row is not None and row is self.row:
             return
         self.row = row
+        if row is not None:
+            row = ensure_loaded(row)  # rows from the index cache are parsed when shown
         if row is None:
             head, path, notes = Content(empty or self.empty), Content(), Content()
         else:

@@ -1,0 +1,564 @@
+"""The index cache (`core/kbindex.py`): warm starts parse nothing unchanged, changes are
+picked up, a bad cache is ignored and rebuilt, and what is built from it is what the
+knowledge base read file by file gives. No timings here: see benchmarks/run.py."""
+
+from __future__ import annotations
+
+import json
+import os
+import pty
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from opswizard.core import catalog, kbindex, parse, store
+from opswizard.core.index import KnowledgeIndex
+from opswizard.core.model import new_entry
+from opswizard.core.views import summary
+
+FIXTURES = Path(__file__).parent / "fixtures"
+BROWSE_KB = FIXTURES / "browse_kb"
+OLD_NS = 1_600_000_000 * 10**9  # an mtime far from "just now" (not racy)
+
+
+@pytest.fixture
+def kb(tmp_path: Path) -> Path:
+    root = tmp_path / "kb"
+    shutil.copytree(BROWSE_KB, root)
+    _age(root)
+    return root
+
+
+def _age(root: Path) -> None:
+    """Give every file an old mtime: a just-written file is always hashed again (racy)."""
+    for path in store.scan(root):
+        os.utime(path, ns=(OLD_NS, OLD_NS))
+
+
+@pytest.fixture
+def parses(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """How many files get parsed (the list's length)."""
+    calls: list[int] = []
+    real = parse.parse_bytes
+
+    def counting(data: bytes) -> parse.ParseResult:
+        calls.append(len(data))
+        return real(data)
+
+    monkeypatch.setattr(parse, "parse_bytes", counting)  # store.load imports it when called
+    return calls
+
+
+@pytest.fixture
+def reads(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """Which files get read."""
+    calls: list[Path] = []
+    real = store.read_bytes
+
+    def counting(path: Path) -> bytes:
+        calls.append(Path(path))
+        return real(path)
+
+    monkeypatch.setattr(store, "read_bytes", counting)
+    return calls
+
+
+def n_files(root: Path) -> int:
+    return len(list(store.scan(root)))
+
+
+# -- where -----------------------------------------------------------------------------------
+def test_the_cache_lives_in_the_user_cache_folder_not_in_the_tree(
+    kb: Path, state_dirs: Path,
+) -> None:
+    before = sorted(p.relative_to(kb) for p in kb.rglob("*"))
+    snapshot = kbindex.load(kb)
+    assert snapshot.stats.written
+    path = kbindex.cache_file(kb)
+    assert path.is_file() and path.is_relative_to(state_dirs / "cache" / "opswizard" / "index")
+    assert path.stat().st_mode & 0o777 == 0o600
+    assert sorted(p.relative_to(kb) for p in kb.rglob("*")) == before
+    assert kbindex.cache_file(kb / "." / "issues" / "..") == path  # one per resolved root
+
+
+def test_two_knowledge_bases_have_two_caches(kb: Path, tmp_path: Path) -> None:
+    other = tmp_path / "other"
+    shutil.copytree(BROWSE_KB, other)
+    assert kbindex.cache_file(kb) != kbindex.cache_file(other)
+
+
+# -- warm starts -----------------------------------------------------------------------------
+def test_a_warm_start_reads_and_parses_nothing(
+    kb: Path, parses: list[int], reads: list[Path],
+) -> None:
+    cold = kbindex.load(kb)
+    assert cold.stats.parsed == len(parses) == n_files(kb) == 8
+    parses.clear()
+    reads.clear()
+    warm = kbindex.load(kb)
+    assert parses == [] and reads == []
+    assert warm.stats.reused == 8 and warm.stats.cache == "ok" and not warm.stats.written
+    assert warm.entries == cold.entries and warm.bad == cold.bad
+
+
+def test_a_changed_file_is_read_again(kb: Path, parses: list[int]) -> None:
+    kbindex.load(kb)
+    path = next(p for p in store.scan(kb) if "pool-exhaustion" in p.name)
+    path.write_text(path.read_text().replace("Connection Pool Exhaustion", "Pool Drained"))
+    parses.clear()
+    snapshot = kbindex.load(kb)
+    assert len(parses) == 1 and snapshot.stats.parsed == 1 and snapshot.stats.reused == 7
+    titles = [s.title for _, s in snapshot.entries]
+    assert "Memory Service Pool Drained" in titles
+    assert not any("Connection Pool Exhaustion" in t for t in titles)
+
+
+def test_a_changed_file_of_the_same_size_and_mtime_is_caught_if_just_written(
+    kb: Path, parses: list[int],
+) -> None:
+    """A write landing in the same mtime tick as the read (racy): the row is stored with
+    mtime 0, so the next start hashes the file again."""
+    path = next(p for p in store.scan(kb) if "pool-exhaustion" in p.name)
+    os.utime(path)  # just now
+    kbindex.load(kb)
+    info = path.stat()
+    path.write_text(path.read_text().replace("Memory Service", "Memory Servicf"))
+    os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns))  # same size, same mtime
+    parses.clear()
+    snapshot = kbindex.load(kb)
+    assert len(parses) == 1
+    assert any("Servicf" in s.title for _, s in snapshot.entries)
+
+
+def test_a_deleted_file_drops_out(kb: Path) -> None:
+    kbindex.load(kb)
+    path = next(p for p in store.scan(kb) if "pool-exhaustion" in p.name)
+    path.unlink()
+    snapshot = kbindex.load(kb)
+    assert str(path) not in [p for p, _ in snapshot.entries]
+    assert snapshot.stats.written
+    cached, why = kbindex.read_cache(kb)
+    assert why == "ok" and len(cached) == 7
+    assert path.relative_to(kb).as_posix() not in cached
+
+
+def test_a_new_file_is_parsed_alone(kb: Path, parses: list[int]) -> None:
+    kbindex.load(kb)
+    parses.clear()
+    store.save_new(kb, new_entry(title="Arrived Later", category="recovery"))
+    snapshot = kbindex.load(kb)
+    assert len(parses) == 1
+    assert "Arrived Later" in [s.title for _, s in snapshot.entries]
+
+
+def test_touched_file_with_the_same_bytes_is_reused_by_its_hash(
+    kb: Path, parses: list[int], reads: list[Path],
+) -> None:
+    """A git checkout (or touch) changes mtimes, not content: read and hashed, not parsed."""
+    kbindex.load(kb)
+    parses.clear()
+    reads.clear()
+    for path in store.scan(kb):
+        os.utime(path, ns=(OLD_NS + 10**9, OLD_NS + 10**9))
+    snapshot = kbindex.load(kb)
+    assert parses == [] and len(reads) == 8
+    assert snapshot.stats.rehashed == 8 and snapshot.stats.written
+    reads.clear()
+    again = kbindex.load(kb)  # the new mtimes were stored
+    assert reads == [] and again.stats.reused == 8
+
+
+def test_a_file_that_cannot_be_read_is_reported_and_not_cached(kb: Path) -> None:
+    fifo = kb / "issues" / "general" / "fifo.md"
+    os.mkfifo(fifo)  # scan skips it: not a regular file
+    big = kb / "issues" / "general" / "huge.md"
+    big.write_bytes(b"x" * (parse.MAX_FILE_BYTES + 10))
+    snapshot = kbindex.load(kb)
+    errors = dict(snapshot.bad)
+    assert "over the 1024 KiB limit" in errors[big]
+    assert fifo not in errors
+
+
+def test_progress_is_reported_while_parsing(kb: Path) -> None:
+    calls: list[tuple[int, int]] = []
+    kbindex.load(kb, progress=lambda done, total: calls.append((done, total)))
+    assert calls[0] == (0, 8) and calls[-1] == (8, 8)
+    calls.clear()
+    kbindex.load(kb, progress=lambda done, total: calls.append((done, total)))
+    assert calls == []  # nothing to parse, nothing to report
+
+
+def test_a_pool_of_processes_gives_the_same_summaries(
+    kb: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(kbindex, "CHUNK", 3)
+    calls: list[tuple[int, int]] = []
+    pooled = kbindex.load(kb, progress=lambda d, t: calls.append((d, t)), workers=2,
+                          use_cache=False)
+    single = kbindex.load(kb, workers=1, use_cache=False)
+    assert pooled.entries == single.entries and pooled.bad == single.bad
+    assert calls[-1] == (8, 8)
+
+
+# -- a cache not to trust ----------------------------------------------------------------------
+def _valid_doc(kb: Path) -> dict[str, object]:
+    kbindex.load(kb)
+    doc = json.loads(kbindex.cache_file(kb).read_bytes())
+    assert isinstance(doc, dict)
+    return doc
+
+
+def _column(doc: dict[str, object], name: str) -> list[object]:
+    columns = doc["columns"]
+    assert isinstance(columns, dict)
+    column = columns[name]
+    assert isinstance(column, list)
+    return column
+
+
+def _set(name: str, value: object):  # type: ignore[no-untyped-def]
+    def change(doc: dict[str, object]) -> None:
+        _column(doc, name)[0] = value
+    return change
+
+
+BAD_DOCS = {
+    "another object": lambda doc: doc.clear() or doc.update({"x": []}),
+    "wrong version": lambda doc: doc.update(version=99),
+    "wrong format": lambda doc: doc.update(format="something-else"),
+    "another root": lambda doc: doc.update(root="/elsewhere"),
+    "another opswizard": lambda doc: doc.update(fingerprint="0" * 24),
+    "a missing column": lambda doc: doc["columns"].pop("title"),  # type: ignore[attr-defined]
+    "a short column": lambda doc: _column(doc, "title").pop(),
+    "count lies": lambda doc: doc.update(count=3),
+    "a number as text": _set("title", 42),
+    "text as a number": _set("size", "12"),
+    "a bool as a number": _set("percent", True),
+    "a negative size": _set("size", -1),
+    "a float mtime": _set("mtime_ns", 1.5),
+    "percent over 100": _set("percent", 101),
+    "a tag that is a dict": _set("tags", [{"a": 1}]),
+    "tags as text": _set("tags", "a,b"),
+    "a bad sha": _set("sha256", "z" * 64),
+    "a short sha": _set("sha256", "ab"),
+    "a date that is not one": _set("when", "yesterday"),
+    "a date without zone": _set("when", "2025-01-01T10:00:00"),
+    "a link of three": _set("links", [["a", "b", "c"]]),
+    "a link of numbers": _set("links", [[1, 2]]),
+    "links as text": _set("links", "x"),
+    "a path outside (..)": _set("key", "../../etc/passwd.md"),
+    "an absolute path": _set("key", "/etc/passwd.md"),
+    "a path with ..": _set("key", "issues/../../x.md"),
+    "a path not .md": _set("key", "issues/x.txt"),
+    "a path with NUL": _set("key", "issues/x\x00.md"),
+    "a path twice": lambda doc: _column(doc, "key").__setitem__(
+        1, _column(doc, "key")[0]),
+}
+
+
+@pytest.mark.parametrize("name", BAD_DOCS)
+def test_a_cache_of_the_wrong_shape_is_ignored_and_rebuilt(
+    kb: Path, name: str, parses: list[int], reads: list[Path],
+) -> None:
+    fresh = kbindex.load(kb, use_cache=False)
+    doc = _valid_doc(kb)
+    BAD_DOCS[name](doc)
+    kbindex.cache_file(kb).write_text(json.dumps(doc))
+    parses.clear()
+    reads.clear()
+    snapshot = kbindex.load(kb)
+    assert snapshot.stats.cache != "ok", name
+    assert snapshot.entries == fresh.entries and snapshot.bad == fresh.bad
+    assert len(parses) == 8 and all(path.is_relative_to(kb) for path in reads)
+    assert snapshot.stats.written and kbindex.read_cache(kb)[1] == "ok"
+
+
+BAD_BYTES = {
+    "garbage": os.urandom(4096),
+    "empty": b"",
+    "truncated": None,  # the valid cache, cut in half
+    "not UTF-8": b'{"format": "\xff\xfe"}',
+    "deeply nested": b"[" * 100_000 + b"]" * 100_000,
+    "a huge number": b'{"count": 1' + b"0" * 5000 + b"}",
+    "NaN": b'{"format": "opswizard-index", "version": NaN}',
+    "JSON null": b"null",
+    "a JSON list": b"[1, 2, 3]",
+}
+
+
+@pytest.mark.parametrize("name", BAD_BYTES)
+def test_a_corrupt_cache_file_is_ignored_and_rebuilt(kb: Path, name: str) -> None:
+    fresh = kbindex.load(kb, use_cache=False)
+    data = BAD_BYTES[name]
+    if data is None:
+        kbindex.load(kb)
+        whole = kbindex.cache_file(kb).read_bytes()
+        data = whole[: len(whole) // 2]
+    path = kbindex.cache_file(kb)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    snapshot = kbindex.load(kb)
+    assert snapshot.stats.cache != "ok" and snapshot.stats.parsed == 8
+    assert snapshot.entries == fresh.entries and snapshot.bad == fresh.bad
+    assert kbindex.read_cache(kb)[1] == "ok"
+
+
+def test_a_cache_that_is_a_folder_or_a_link_is_not_followed(kb: Path, tmp_path: Path) -> None:
+    path = kbindex.cache_file(kb)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.mkdir()
+    assert kbindex.load(kb).stats.cache != "ok"
+    path.rmdir()
+    target = tmp_path / "elsewhere.json"
+    kbindex.load(kb)
+    path.rename(target)
+    path.symlink_to(target)
+    snapshot = kbindex.load(kb)
+    assert snapshot.stats.cache != "ok" and snapshot.stats.parsed == 8
+
+
+def test_a_cache_naming_files_outside_the_tree_never_reads_them(
+    kb: Path, tmp_path: Path, reads: list[Path],
+) -> None:
+    """Even a well-formed cache for this root only answers for the files a scan finds."""
+    outside = tmp_path / "secret.md"
+    outside.write_text("secret")
+    doc = _valid_doc(kb)
+    _column(doc, "key")[0] = "x/secret.md"  # well-formed, but no such file in the tree
+    kbindex.cache_file(kb).write_text(json.dumps(doc))
+    reads.clear()
+    snapshot = kbindex.load(kb)
+    assert all(path.is_relative_to(kb) for path in reads)
+    assert not any("secret" in str(p) for p, _ in snapshot.entries)
+    assert len(snapshot.entries) + len(snapshot.bad) == 8
+
+
+def test_a_cache_that_cannot_be_written_costs_only_speed(
+    kb: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def refuse(path: Path, data: bytes) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(store, "write_private", refuse)
+    snapshot = kbindex.load(kb)
+    assert not snapshot.stats.written and len(snapshot.entries) == 7
+
+
+def test_an_empty_knowledge_base(tmp_path: Path) -> None:
+    root = tmp_path / "empty"
+    root.mkdir()
+    assert kbindex.load(root).entries == []
+    again = kbindex.load(root)
+    assert again.stats.cache == "ok" and again.entries == [] and again.bad == []
+
+
+# -- what is built from it is what reading every file gives ------------------------------------
+@pytest.mark.parametrize("warm", [False, True])
+def test_catalog_rows_are_the_browsers_rows(kb: Path, warm: bool) -> None:
+    if warm:
+        kbindex.load(kb)
+    rows = kbindex.catalog_rows(kbindex.load(kb))
+    good, bad = store.load_all(kb)
+    expected = catalog.build(good, bad, kb)
+    assert rows == expected
+    assert [r.haystack for r in rows] == [r.haystack for r in expected]
+    assert all(row.loaded is None for row in rows)
+
+
+@pytest.mark.parametrize("warm", [False, True])
+def test_the_search_index_is_the_one_built_from_every_file(kb: Path, warm: bool) -> None:
+    if warm:
+        kbindex.load(kb)
+    index = KnowledgeIndex.build(kb)
+    good, bad = store.load_all(kb)
+    expected = KnowledgeIndex.from_loaded(good, kb)
+    assert index.records == expected.records
+    assert index.bad == bad
+    assert index.tag_counts == expected.tag_counts
+
+
+def test_the_link_graph_is_the_one_built_from_every_file(kb: Path) -> None:
+    from opswizard.core.links import LinkGraph
+
+    graph = kbindex.link_graph(kbindex.load(kb))
+    good, _ = store.load_all(kb)
+    expected = LinkGraph(kb, [(item.path, item.entry) for item in good])
+    for item in good:
+        assert graph.outgoing(item.path) == expected.outgoing(item.path)
+        assert graph.incoming(item.path) == expected.incoming(item.path)
+
+
+def test_hand_written_and_hostile_files_summarise_as_they_load(tmp_path: Path) -> None:
+    root = tmp_path / "kb"
+    shutil.copytree(FIXTURES / "handwritten", root)
+    for path in (FIXTURES / "seed").glob("*.md"):
+        shutil.copy(path, root / path.name)
+    snapshot = kbindex.load(root)
+    good, bad = store.load_all(root)
+    assert snapshot.bad == bad
+    assert [p for p, _ in snapshot.entries] == [str(item.path) for item in good]
+    for (_, s), item in zip(snapshot.entries, good, strict=True):
+        assert s.title == item.entry.title and s.percent == summary(item.entry)["completeness"]
+
+
+def test_ensure_loaded_reads_a_row_once_and_marks_a_vanished_file(kb: Path) -> None:
+    rows = kbindex.catalog_rows(kbindex.load(kb))
+    first, second = rows[0], rows[1]
+    assert catalog.ensure_loaded(first) is first and first.loaded is not None
+    assert first.loaded.entry.title == first.title
+    second.path.unlink()
+    gone = catalog.ensure_loaded(second)
+    assert gone.broken and "reload" in gone.error
+
+
+# -- the command line --------------------------------------------------------------------------
+def _cli(*args: str, **kwargs: object) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run([sys.executable, "-m", "opswizard.cli", *args], timeout=120,
+                          check=False, **kwargs)  # type: ignore[call-overload]
+
+
+def test_list_json_is_the_same_cold_and_warm(kb: Path) -> None:
+    from click.testing import CliRunner
+
+    from opswizard.cli import main
+
+    cold = CliRunner().invoke(main, ["list", "--json", "--kb", str(kb)])
+    warm = CliRunner().invoke(main, ["list", "--json", "--kb", str(kb)])
+    assert cold.output == warm.output and cold.exit_code == warm.exit_code == 1
+    data = json.loads(warm.stdout)
+    good, _ = store.load_all(kb)
+    expected = []
+    for item in store.newest_first(good):
+        row = summary(item.entry)
+        row["path"] = str(item.path.relative_to(kb))
+        expected.append(row)
+    assert data["entries"] == expected
+
+
+def _many(kb: Path) -> None:
+    """120 more entries: a bar is drawn only from 100 files to parse or check."""
+    source = next(p for p in store.scan(kb) if "pool-exhaustion" in p.name)
+    for n in range(120):
+        (source.parent / f"copy-{n:03d}.md").write_bytes(source.read_bytes())
+
+
+def test_piped_output_has_no_progress_noise(kb: Path) -> None:
+    _many(kb)
+    for args in (["list"], ["list", "--json"], ["search", "pool"], ["validate"]):
+        kbindex.clear(kb)
+        proc = _cli(*args, "--kb", str(kb), capture_output=True)
+        for stream in (proc.stdout, proc.stderr):
+            assert b"\r" not in stream and b"\x1b" not in stream, args
+            assert b"Indexing" not in stream and b"Checking" not in stream, args
+
+
+def test_a_terminal_gets_a_progress_bar_on_stderr(kb: Path) -> None:
+    """stderr a terminal (stdout piped): the bar is drawn on stderr, then wiped."""
+    _many(kb)
+    master, slave = pty.openpty()
+    try:
+        proc = _cli("list", "--kb", str(kb), stdout=subprocess.PIPE, stderr=slave)
+        os.close(slave)
+        slave = -1
+        seen = b""
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            seen += chunk
+    finally:
+        if slave >= 0:
+            os.close(slave)
+        os.close(master)
+    assert b"Indexing [" in seen and b"0/128" in seen
+    assert b"\r\x1b[2K" in seen  # wiped before the results
+    assert b"Indexing" not in proc.stdout and b"\r" not in proc.stdout
+
+
+def test_a_pool_starts_where_stderr_has_no_file_descriptor(
+    kb: Path, monkeypatch: pytest.MonkeyPatch, parses: list[int],
+) -> None:
+    """Inside the Textual app `sys.stderr` is a capture whose fileno() is -1: the pool must
+    still start (it did not: multiprocessing's resource tracker refused the -1)."""
+
+    class Capture:
+        def write(self, text: str) -> int:
+            return len(text)
+
+        def flush(self) -> None:
+            pass
+
+        def fileno(self) -> int:
+            return -1
+
+    monkeypatch.setattr(kbindex, "CHUNK", 3)
+    monkeypatch.setattr(sys, "stderr", Capture())
+    snapshot = kbindex.load(kb, workers=2, use_cache=False)
+    assert parses == []  # parsed in the pool's processes, not here
+    assert snapshot.stats.parsed == 8
+
+
+# -- the browser ---------------------------------------------------------------------------------
+async def test_the_browser_starts_warm_and_parses_only_what_it_previews(
+    kb: Path, parses: list[int],
+) -> None:
+    from opswizard.tui.app import OpsWizardApp
+    from opswizard.tui.screens.browse import BrowseScreen
+
+    kbindex.load(kb)
+    parses.clear()
+    async with OpsWizardApp(kb).run_test(size=(120, 40)) as pilot:
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause(0.3)
+        screen = pilot.app.screen
+        assert isinstance(screen, BrowseScreen)
+        assert len(screen.all_rows) == 8
+        assert len(parses) == 1  # the entry under the cursor, for its preview
+        shown = [row for row in screen.all_rows if row.loaded is not None]
+        assert shown == [screen.current]
+        await pilot.press("j")
+        await pilot.pause(0.3)
+        assert len(parses) == 2
+
+
+async def test_the_browser_shows_indexing_progress_on_a_cold_start(
+    kb: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from opswizard.tui.app import OpsWizardApp
+    from opswizard.tui.screens import browse
+
+    seen: list[tuple[int, int]] = []
+    real = browse.BrowseScreen._progress
+
+    def spy(self: browse.BrowseScreen, done: int, total: int) -> None:
+        seen.append((done, total))
+        real(self, done, total)
+
+    monkeypatch.setattr(browse.BrowseScreen, "_progress", spy)
+    async with OpsWizardApp(kb).run_test(size=(120, 40)) as pilot:
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause(0.2)
+        assert seen[0] == (0, 8) and seen[-1] == (8, 8)
+        assert len(pilot.app.screen.all_rows) == 8  # type: ignore[attr-defined]
+
+
+def test_a_warm_start_needs_no_model_parser_or_yaml() -> None:
+    """`list`, `search` and the browser's first frame import neither pydantic nor YAML:
+    they are imported when a file is first parsed (~110 ms of every start saved)."""
+    code = ("import sys, opswizard.cli, opswizard.core.kbindex, opswizard.core.suggest, "
+            "opswizard.tui.app, opswizard.tui.screens.browse; print(' '.join(sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, timeout=60)
+    modules = set(out.stdout.split())
+    assert "opswizard.tui.screens.browse" in modules
+    for heavy in ("pydantic", "yaml", "frontmatter", "opswizard.core.model",
+                  "opswizard.core.parse"):
+        assert heavy not in modules, heavy
