@@ -515,7 +515,11 @@ async def test_scenario_12_markup_shown_literally_in_the_browser(
         table = screen.query_one(EntryTable)
         for row in screen.all_rows:
             assert table.select(row.key)
-            await pilot.pause(0.1)
+            head = screen.query_one("#preview-head", Static)
+            for _ in range(60):  # the preview follows the cursor after a debounce and a load
+                await pilot.pause(0.05)
+                if row.broken or row.title in str(head.content):
+                    break
             shown = screen_text(pilot.app)
             if row.broken:
                 assert "[@click=app.quit]x[.md" in shown
