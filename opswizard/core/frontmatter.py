@@ -22,6 +22,7 @@ except ImportError:  # pragma: no cover
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
 MAX_FRONTMATTER = 64 * 1024
+MAX_DEPTH = 64  # nesting of YAML collections
 KNOWN_KEYS = ("opswizard", "id", "status", "tags", "checklist_override")
 _BOUNDARY = _pyfm.YAMLHandler.FM_BOUNDARY  # ^-{3,}\s*$, the same fence python-frontmatter uses
 _STANDARD_TAGS = {
@@ -71,6 +72,27 @@ def split(text: str) -> tuple[str | None, str, int]:
     raise FrontmatterError("frontmatter opened with '---' is never closed", 1)
 
 
+def _flow_depth(source: str) -> int:
+    """The deepest nesting of flow brackets (`[`, `{`) outside quotes and comments."""
+    depth = deepest = 0
+    quote = ""
+    for line in source.splitlines():
+        for ch in line:
+            if quote:
+                if ch == quote:
+                    quote = ""
+            elif ch in "\"'":
+                quote = ch
+            elif ch == "#":
+                break
+            elif ch in "[{":
+                depth += 1
+                deepest = max(deepest, depth)
+            elif ch in "]}":
+                depth = max(depth - 1, 0)
+    return deepest
+
+
 def _check_events(source: str, base_line: int) -> None:
     depth = 0
     for event in yaml.parse(source, Loader=_Loader):
@@ -81,7 +103,7 @@ def _check_events(source: str, base_line: int) -> None:
         # segfault, not a RecursionError), so the depth is refused before composing.
         if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
             depth += 1
-            if depth > 64:
+            if depth > MAX_DEPTH:
                 raise FrontmatterError("frontmatter is nested too deeply",
                                        base_line + event.start_mark.line)
         elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
@@ -90,7 +112,7 @@ def _check_events(source: str, base_line: int) -> None:
 
 def _walk(node: yaml.Node, base_line: int, depth: int = 0) -> None:
     """Refuse non-standard tags and duplicate keys anywhere in the tree."""
-    if depth > 64:
+    if depth > MAX_DEPTH:
         raise FrontmatterError("frontmatter is nested too deeply", base_line)
     if node.tag not in _STANDARD_TAGS:
         raise FrontmatterError(
@@ -128,6 +150,10 @@ def load(source: str, base_line: int = 2) -> Frontmatter:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = base_line + (mark.line if mark else 0)
+        if _flow_depth(source) > MAX_DEPTH:
+            # PyYAML >= 6.0.4 refuses deep flow nesting in its scanner, before our event
+            # check sees it: say the same thing whichever version refused it.
+            raise FrontmatterError("frontmatter is nested too deeply", line) from None
         raise FrontmatterError(f"frontmatter is not valid YAML: {exc.problem}", line) from None
     except yaml.YAMLError as exc:
         raise FrontmatterError(f"frontmatter is not valid YAML: {exc}", base_line) from None
