@@ -16,7 +16,7 @@ from typing import Any
 import click
 
 from . import __version__
-from .core import store
+from .core import backlinks, store
 from .core.findings import Finding
 from .core.sanitize import clean, clean_line, dumps
 from .core.template import CATEGORIES, SEVERITIES, STATUSES
@@ -155,6 +155,7 @@ def validate(
     report: list[dict[str, Any]] = []
     errors = warnings = files = 0
     progress = Progress("Checking")
+    link_warnings = _link_warnings(_root(ctx, kb), targets)
     todo = list(_files(targets)) if progress.enabled else _files(targets)
     total = len(todo) if isinstance(todo, list) else 0
     for path, problem in todo:
@@ -163,7 +164,10 @@ def validate(
         if problem:
             findings = [Finding("error", problem, 0)]
         else:
-            _, findings = file_findings(path)
+            loaded, findings = file_findings(path)
+            for needle, message in link_warnings.get(Path(os.path.normpath(path.absolute())), ()):
+                line = backlinks.line_of(loaded.data, needle) if loaded else 1
+                findings.append(Finding("warning", message, line))
         if ignore_warnings:
             findings = [f for f in findings if f.level == "error"]
         errors += sum(f.level == "error" for f in findings)
@@ -185,6 +189,18 @@ def validate(
         summary += f"{warnings} warning{'s' if warnings != 1 else ''}"
         click.echo(summary, err=True)
     ctx.exit(1 if errors or warnings else 0)
+
+
+def _link_warnings(root: Path, targets: list[Path]) -> dict[Path, list[tuple[str, str]]]:
+    """One-way and broken Related Issues links in the knowledge base, by linking file;
+    only looked for when something inside the knowledge base is being checked."""
+    if not root.is_dir():
+        return {}
+    real = root.resolve()
+    if not any(t.absolute().resolve() == real or real in t.absolute().resolve().parents
+               for t in targets):
+        return {}
+    return backlinks.link_findings(root)
 
 
 # -- show ---------------------------------------------------------------------------------
@@ -424,6 +440,68 @@ def search(ctx: click.Context, query: tuple[str, ...], as_json: bool, limit: int
     for path, error in index.bad:
         click.echo(clean_line(f"{path}:0: warning: not searched: {error}"), err=True)
     ctx.exit(0 if rows else 1)
+
+
+# -- links --------------------------------------------------------------------------------
+@main.command()
+@click.option("--fix", is_flag=True, help="Add the missing links back to the entries linked to.")
+@click.option("--dry-run", is_flag=True, help="With --fix: say what would be added; write nothing.")
+@click.option("--json", "as_json", is_flag=True, help="Print the one-way links as JSON.")
+@kb_option
+@click.pass_context
+def links(ctx: click.Context, fix: bool, dry_run: bool, as_json: bool, kb: str | None) -> None:
+    """List Related Issues links that have no link back; --fix adds them.
+
+    When entry A links to entry B and B does not link to A, `--fix` adds a line
+    `- [A's title](path/to/A.md)` at the end of B's Related Issues (creating the
+    section where B has none): a one-line change, saved like any other. Links to
+    files that do not exist are listed and never "fixed". Exits 1 when one-way
+    links remain (none were fixed, or some could not be), 0 otherwise.
+    """
+    from .core import backlinks
+
+    root = _root(ctx, kb)
+    found = backlinks.knowledge_base_one_way(root)
+    report: list[dict[str, Any]] = []
+    remaining = 0
+    for item in found:
+        row = {"from": str(item.source), "to": str(item.target),
+               "target_exists": item.target_exists, "action": "listed"}
+        if not item.target_exists:
+            row["action"] = "missing file"
+            remaining += 1
+        elif fix and dry_run:
+            row["action"] = "would add"
+            row["line"] = "- " + backlinks.link_text(item.source, item.source_title, item.target)
+        elif fix:
+            try:
+                added = backlinks.add_backlink(root, item.source, item.source_title, item.target)
+            except store.StoreError as exc:
+                row["action"] = "failed"
+                row["error"] = str(exc)
+                remaining += 1
+            else:
+                row["action"] = "added" if added.changed else "already linked"
+                row["line"] = "- " + added.line
+        else:
+            remaining += 1
+        report.append(row)
+        if not as_json:
+            if row["action"] == "missing file":
+                text = f"{item.source}: links to a missing file {item.target}"
+            elif row["action"] == "listed":
+                text = f"{item.source} -> {item.target}: no link back"
+            elif row["action"] == "failed":
+                text = f"{item.target}: could not add a link back: {row['error']}"
+            else:
+                text = f"{item.target}: {row['action']} {row['line']}"
+            click.echo(clean_line(text))
+    if as_json:
+        click.echo(dumps({"links": report, "remaining": remaining}, indent=2))
+    elif not found:
+        click.echo("Every link has its way back.", err=True)
+    pending = sum(row["action"] == "would add" for row in report)
+    ctx.exit(1 if remaining or pending else 0)
 
 
 # -- TUI commands (imported lazily) ---------------------------------------------------------

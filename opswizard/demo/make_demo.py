@@ -491,10 +491,15 @@ def write(out: Path) -> list[Path]:
         raise SystemExit(f"{out} is not empty: give an empty or new folder")
     entries = imported_seed() + [build(spec) for spec in ENTRIES]
     paths = {e.title: out / relative_path(e) for e in entries}
-    for entry, spec in zip(entries[len(SEED_TAGS):], ENTRIES, strict=True):
-        for title in spec.get("related", ()):
-            record = make_record(paths[title], title=title)
-            entry.related_issues.items.append(related_issue_item(paths[entry.title], record))
+    by_title = {e.title: e for e in entries}
+    pairs = [(entry.title, title)
+             for entry, spec in zip(entries[len(SEED_TAGS):], ENTRIES, strict=True)
+             for title in spec.get("related", ())]
+    # Every link has its way back (`opswizard links`): the older entry names the newer one.
+    pairs += [(target, source) for source, target in pairs if (target, source) not in pairs]
+    for source, target in pairs:
+        record = make_record(paths[target], title=target)
+        by_title[source].related_issues.items.append(related_issue_item(paths[source], record))
     for entry in entries:
         target = paths[entry.title]
         target.parent.mkdir(parents=True, exist_ok=True)
