@@ -12,8 +12,10 @@ from opswizard.cli import main
 from opswizard.core import backlinks, store
 
 DEMO = Path(__file__).resolve().parent.parent / "opswizard" / "demo" / "kb"
-PAYMENTS = "issues/payments-api/ops-learning-2026-03-10-19-05-00-issue-payments-api-outage-from-pgbouncer-pool-saturation.md"
-MEMORY = "issues/memory-service/ops-learning-2025-07-09-14-30-00-issue-memory-service-connection-pool-exhaustion.md"
+PAYMENTS = ("issues/payments-api/ops-learning-2026-03-10-19-05-00-issue-payments-api-outage-"
+            "from-pgbouncer-pool-saturation.md")
+MEMORY = ("issues/memory-service/ops-learning-2025-07-09-14-30-00-issue-memory-service-"
+          "connection-pool-exhaustion.md")
 
 
 @pytest.fixture

@@ -91,7 +91,7 @@ def insert_link(text: str, line: str) -> str:
         if heading:
             headings.append((number, len(heading.group(1)), _heading_key(heading.group(2))))
     bullet = f"- {line}"
-    for position, (number, level, key) in enumerate(headings):
+    for position, (number, _level, key) in enumerate(headings):
         if key != LINK_SECTION:
             continue
         end = headings[position + 1][0] if position + 1 < len(headings) else len(lines)
