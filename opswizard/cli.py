@@ -21,6 +21,7 @@ from .core.findings import Finding
 from .core.sanitize import clean, clean_line, dumps
 from .core.template import CATEGORIES, SEVERITIES, STATUSES
 
+PLAIN_HELP = "One question per line, no full screen (screen readers, dumb terminals)."
 KB_HELP = "Knowledge base folder (default: $OPSWIZARD_KB, else docs/ops-knowledge in this git repo)."
 
 
@@ -508,25 +509,37 @@ def links(ctx: click.Context, fix: bool, dry_run: bool, as_json: bool, kb: str |
 @main.command()
 @click.option("--category", type=_choice(CATEGORIES), help="Pre-fill the category.")
 @click.option("--title", help="Pre-fill the title.")
+@click.option("--plain", is_flag=True, help=PLAIN_HELP)
 @kb_option
 @click.pass_context
-def new(ctx: click.Context, category: str | None, title: str | None, kb: str | None) -> None:
+def new(ctx: click.Context, category: str | None, title: str | None, plain: bool,
+        kb: str | None) -> None:
     """Write a new entry, step by step through every template section.
 
     The entry is saved under the knowledge base, in its conventional folder and
-    file name; nothing is written until you save (ctrl+s).
+    file name; nothing is written until you save (ctrl+s). With --plain (or
+    TERM=dumb), one question per line instead of the full screen.
     """
+    prefill = {k: v for k, v in (("category", category), ("title", title)) if v}
+    if _plain(plain):
+        from .plain import run_plain
+
+        ctx.exit(run_plain(_root(ctx, kb), None, prefill))
     from .tui.run import run_wizard
 
-    prefill = {k: v for k, v in (("category", category), ("title", title)) if v}
     ctx.exit(run_wizard(_root(ctx, kb), None, prefill))
+
+
+def _plain(flag: bool) -> bool:
+    return flag or os.environ.get("TERM", "") == "dumb"
 
 
 @main.command()
 @click.argument("path", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--plain", is_flag=True, help=PLAIN_HELP)
 @kb_option
 @click.pass_context
-def edit(ctx: click.Context, path: Path, kb: str | None) -> None:
+def edit(ctx: click.Context, path: Path, plain: bool, kb: str | None) -> None:
     """Edit an existing entry (hand-written ones too) and save it back to the same file.
 
     Content opswizard has no field for is kept. A file that cannot be safely
@@ -538,6 +551,10 @@ def edit(ctx: click.Context, path: Path, kb: str | None) -> None:
         _echo(f"opswizard edit: {exc}", err=True)
         ctx.exit(1)
         return
+    if _plain(plain):
+        from .plain import run_plain
+
+        ctx.exit(run_plain(_root(ctx, kb), path.absolute(), None))
     from .tui.run import run_wizard
 
     ctx.exit(run_wizard(_root(ctx, kb), path.absolute(), None))

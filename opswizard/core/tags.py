@@ -27,3 +27,13 @@ def tags_from_text(text: str) -> list[str]:
         cleaned = re.sub(r"(^|\s)[-*+](\s|$)", " ", text)
         found = [part for part in re.split(r"[,\n]", cleaned) if part.strip()]
     return [t for t in (normalise_tag(f) for f in found) if t]
+
+
+def tags_from_input(value: str) -> list[str]:
+    """Tags typed as one comma (or semicolon) separated line, normalised, each once."""
+    out: list[str] = []
+    for part in value.replace(";", ",").split(","):
+        tag = normalise_tag(part)
+        if tag and tag not in out:
+            out.append(tag)
+    return out
