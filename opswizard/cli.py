@@ -21,7 +21,7 @@ from .core.findings import Finding
 from .core.sanitize import clean, clean_line, dumps
 from .core.template import CATEGORIES, SEVERITIES, STATUSES
 
-PLAIN_HELP = "One question per line, no full screen (screen readers, dumb terminals)."
+PLAIN_HELP = "One question per line, no full screen (for screen readers, dumb terminals)."
 KB_HELP = "Knowledge base folder (default: $OPSWIZARD_KB, else docs/ops-knowledge in this git repo)."
 
 

@@ -26,7 +26,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from .core import kinds, store
-from .core.sanitize import clean_line
+from .core.sanitize import clean_line, strip_controls
 from .core.template import (
     CATEGORIES,
     ENVIRONMENTS,
@@ -49,11 +49,6 @@ END_BLOCK = "."
 
 class Quit(Exception):
     """The author ended the session (end of input, or `q` at the last question)."""
-
-
-def _strip_controls(text: str) -> str:
-    """Typed text with terminal control characters removed (tabs kept)."""
-    return "".join(ch for ch in text if ch == "\t" or (ch >= " " and not 0x7F <= ord(ch) < 0xA0))
 
 
 class PlainWizard:
@@ -84,7 +79,7 @@ class PlainWizard:
             answer = self._ask(prompt)
         except EOFError:
             raise Quit from None
-        return _strip_controls(answer.rstrip("\r\n"))
+        return strip_controls(answer.rstrip("\r\n"))
 
     # -- the knowledge base --------------------------------------------------------------
     def suggester(self) -> object | None:
@@ -310,8 +305,8 @@ class PlainWizard:
 
         section = self.entry.section(spec.key)
         fence = section.first_fence()
-        language = self.ask(f"Language of the block [{fence.language if fence else spec.language}]: "
-                            ).strip() or (fence.language if fence else spec.language)
+        default = fence.language if fence else spec.language
+        language = self.ask(f"Language of the block [{default}]: ").strip() or default
         old = fence.code if fence else ""
         if spec.kind is SectionKind.CHANGE:
             split = changes.split(old) or changes.Change(prefix=changes.comment_prefix(language))

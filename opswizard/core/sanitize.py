@@ -36,3 +36,17 @@ def dumps(data: Any, **kwargs: Any) -> str:
     """JSON that keeps non-ASCII text readable but escapes C1 and bidi characters."""
     text = json.dumps(data, ensure_ascii=False, **kwargs)
     return _CONTROL.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)
+
+
+_ESCAPE_SEQUENCE = re.compile(
+    r"\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?"  # OSC ... BEL or ST
+    r"|\x1b\[[0-?]*[ -/]*[@-~]"  # CSI
+    r"|\x1b[@-Z\\-_]"  # other two-byte escapes
+)
+
+
+def strip_controls(text: str) -> str:
+    """Text typed or pasted, fit for a file: escape sequences removed whole, then every
+    other control character (but tab and newline) and bidi override dropped; CRLF -> LF."""
+    text = _ESCAPE_SEQUENCE.sub("", text.replace("\r\n", "\n"))
+    return _CONTROL.sub("", text)
