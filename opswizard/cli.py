@@ -16,21 +16,14 @@ from typing import Any
 import click
 
 from . import __version__
+from .commands._shared import kb_option
+from .commands._shared import kb_root as _root
 from .core import backlinks, store
 from .core.findings import Finding
 from .core.sanitize import clean, clean_line, dumps
 from .core.template import CATEGORIES, SEVERITIES, STATUSES
 
 PLAIN_HELP = "One question per line, no full screen (for screen readers, dumb terminals)."
-KB_HELP = "Knowledge base folder (default: $OPSWIZARD_KB, else docs/ops-knowledge in this git repo)."
-
-
-def _root(ctx: click.Context, kb: str | None) -> Path:
-    return store.find_root(kb or (ctx.obj or {}).get("kb"))
-
-
-def kb_option(func: Any) -> Any:
-    return click.option("--kb", type=click.Path(file_okay=False), help=KB_HELP)(func)
 
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
@@ -608,6 +601,15 @@ def demo(ctx: click.Context, keep: bool) -> None:
             shutil.rmtree(root.parent, ignore_errors=True)
             click.echo(clean_line(f"Removed the demo copy {root} (use --keep to keep it)"))
     ctx.exit(code)
+
+
+def _register_command_modules() -> None:
+    from .commands import register
+
+    register(main)
+
+
+_register_command_modules()
 
 
 if __name__ == "__main__":  # pragma: no cover
