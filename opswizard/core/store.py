@@ -217,8 +217,15 @@ def inside(root: Path, target: Path) -> None:
         raise StoreError(f"{target}: outside the knowledge base {root}; refused")
 
 
-def save_over(path: Path, data: bytes, expected: str | None = None) -> None:
-    """Replace an existing file atomically. `expected`: the digest it must still have."""
+def save_over(path: Path, data: bytes, expected: str | None = None, *,
+              root: Path | None = None) -> None:
+    """Replace an existing file atomically. `expected`: the digest it must still have.
+
+    `root`: the knowledge base; a path whose real location is outside it is refused.
+    Every writer should pass it (it will become required).
+    """
+    if root is not None:
+        inside(root, path)
     try:
         info = os.lstat(path)
     except FileNotFoundError:
@@ -244,7 +251,8 @@ def save_over(path: Path, data: bytes, expected: str | None = None) -> None:
     except OSError as exc:
         if isinstance(exc, StoreError):
             raise
-        raise StoreError(f"could not save {path}: {exc.strerror or exc}; nothing was changed") from None
+        why = exc.strerror or exc
+        raise StoreError(f"could not save {path}: {why}; nothing was changed") from None
     _fsync_dir(path.parent)
 
 
