@@ -169,8 +169,8 @@ def load(source: str, base_line: int = 2) -> Frontmatter:
     pairs = root.value
     lines = source.splitlines(keepends=True)
     offsets = [0]
-    for line in lines:
-        offsets.append(offsets[-1] + len(line))
+    for raw_line in lines:
+        offsets.append(offsets[-1] + len(raw_line))
     for index, (key, value) in enumerate(pairs):
         name = str(key.value)
         if name in KNOWN_KEYS:

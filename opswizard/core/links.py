@@ -80,7 +80,7 @@ class LinkGraph:
         self._out: dict[Path, list[Link]] = {}
         self._in: dict[Path, list[Path]] = {}
         for path, entry in items:
-            found = entry if isinstance(entry, (list, tuple)) else hrefs(entry)
+            found = entry if isinstance(entry, Sequence) else hrefs(entry)
             links = [self._resolve(text, href, path) for text, href in found]
             self._out[path] = links
             for target in dict.fromkeys(link.path for link in links if link.exists):

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, create_model
 
@@ -182,6 +182,10 @@ class EntryBase(BaseModel):
     layout: list[Part] = Field(default_factory=default_layout)
     newline: Literal["\n", "\r\n"] = "\n"
     bom: bool = False
+
+    if TYPE_CHECKING:  # the template's sections are added at run time by `create_model`
+
+        def __getattr__(self, name: str) -> Any: ...
 
     # -- field access by key, for code that walks the template -----------------
     def section(self, key: str) -> Any:

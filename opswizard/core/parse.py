@@ -296,9 +296,9 @@ def _read_body(result: ParseResult, body: str, first_line: int) -> None:
     seen: set[str] = set()
     for block in _blocks(result, body, first_line):
         if block.tags:
-            lines = [line for _, line in block.lines[1:]]
-            bullets = [line for line in lines if _BULLET.match(line)]
-            entry.tags = _merge_tags(entry.tags, tags_from_text("\n".join(bullets or lines)))
+            tag_lines = [line for _, line in block.lines[1:]]
+            bullets = [line for line in tag_lines if _BULLET.match(line)]
+            entry.tags = _merge_tags(entry.tags, tags_from_text("\n".join(bullets or tag_lines)))
             continue
         if block.spec is None:
             lines = _trim(block.lines)

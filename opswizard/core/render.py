@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from . import frontmatter as fm
 from .model import Action, EntryBase, Fence, Item
@@ -61,7 +62,7 @@ def render_body(entry: EntryBase) -> str:
     return "\n\n".join(parts) + "\n"
 
 
-def render_section(spec: SectionSpec, section: object) -> str:
+def render_section(spec: SectionSpec, section: Any) -> str:
     """The lines under a section's heading (no trailing newline)."""
     kind = spec.kind
     if kind is SectionKind.FIELDS:

@@ -310,7 +310,7 @@ def save_new(root: Path, entry: EntryBase) -> Path:
     from .naming import file_name, folder
     from .render import render_bytes
 
-    return publish(root, folder(entry) / file_name(entry), render_bytes(entry))
+    return publish(root, Path(folder(entry)) / file_name(entry), render_bytes(entry))
 
 
 def clean_temp_files(root: Path, older_than: float = 60.0) -> list[Path]:
