@@ -558,12 +558,8 @@ def edit(ctx: click.Context, path: Path, plain: bool, kb: str | None) -> None:
 @click.pass_context
 def browse(ctx: click.Context, kb: str | None) -> None:
     """Browse the knowledge base by keyboard (the default command)."""
-    try:
-        from .tui.run import run_browser
-    except ImportError:  # pragma: no cover - until the browser lands
-        click.echo("The browser is not available yet; try `opswizard list`.", err=True)
-        ctx.exit(2)
-        return
+    from .tui.run import run_browser
+
     ctx.exit(run_browser(_root(ctx, kb)))
 
 

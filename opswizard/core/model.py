@@ -24,7 +24,6 @@ from .template import (
     FIELD_BY_KEY,
     PREAMBLE,
     SCHEMA_VERSION,
-    SECTION_BY_KEY,
     SECTIONS,
     FieldKind,
     SectionKind,
@@ -222,9 +221,6 @@ class EntryBase(BaseModel):
     def services(self) -> list[str]:
         return kinds.split_list(self.get("related_services"))
 
-    def section_parts(self) -> list[str]:
-        return [p.section for p in self.layout if p.section]
-
     def present_sections(self) -> list[str]:
         """Sections whose heading is in the file (an entry read from disk), in file order."""
         return [p.section for p in self.layout if p.section and p.keep_empty]
@@ -249,10 +245,3 @@ def new_entry(**fields: str) -> EntryBase:
         entry.set(key, value)
     return entry
 
-
-def section_is_empty(entry: EntryBase, key: str) -> bool:
-    return bool(entry.section(key).is_empty())
-
-
-def spec(key: str) -> SectionSpec:
-    return SECTION_BY_KEY[key]

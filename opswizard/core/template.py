@@ -9,7 +9,7 @@ Adding a section to the template is one change, here.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 
 
@@ -300,12 +300,3 @@ def is_tag_heading(text: str) -> bool:
 
 _TAG_HEADINGS = frozenset(norm_heading(h) for h in TAG_HEADINGS)
 
-
-@dataclass(frozen=True)
-class Template:
-    """Convenience bundle handed to consumers that want the whole description."""
-
-    sections: tuple[SectionSpec, ...] = field(default=SECTIONS)
-
-
-TEMPLATE = Template()
