@@ -144,9 +144,58 @@ def add_backlink(root: Path, source: Path, source_title: str, target: Path) -> A
     bom = data.startswith(b"\xef\xbb\xbf")
     text = data[3 if bom else 0:].decode("utf-8")
     new = insert_link(text, line).encode("utf-8")
-    store.inside(root, target)
-    store.save_over(target, (b"\xef\xbb\xbf" if bom else b"") + new, loaded.digest)
+    store.save_over(target, (b"\xef\xbb\xbf" if bom else b"") + new, loaded.digest, root=root)
     return Added(target, True, line)
+
+
+def incoming_hrefs(root: Path, path: Path) -> list[tuple[Path, tuple[str, ...]]]:
+    """Each entry that links to `path`, with its links' targets as written there (asked
+    before `path` moves, so that `retarget` can follow it)."""
+    from .kbindex import link_graph, load
+
+    graph = link_graph(load(root))
+    wanted = Path(os.path.normpath(path))
+    found = []
+    for source in graph.incoming(wanted):
+        written = tuple(dict.fromkeys(
+            link.href for link in graph.outgoing(source) if link.path == wanted))
+        if written and source != wanted:
+            found.append((source, written))
+    return found
+
+
+def retarget(root: Path, incoming: list[tuple[Path, tuple[str, ...]]], new: Path,
+             ) -> tuple[tuple[Path, ...], tuple[tuple[Path, str], ...]]:
+    """Point the links `incoming_hrefs` found at the entry's new place `new`: a text edit
+    of each linking file (nothing else in it changes), conflict-checked and atomic.
+
+    Returns the files changed, and (file, why) for those that could not be."""
+    from .links import replace_href
+
+    changed: list[Path] = []
+    failed: list[tuple[Path, str]] = []
+    for source, hrefs in incoming:
+        if Path(os.path.normpath(source)) == Path(os.path.normpath(new)):
+            continue
+        relative = PurePosixPath(*Path(os.path.relpath(new, source.parent)).parts)
+        fresh = quote(str(relative), safe="/")
+        try:
+            loaded = store.load(source)
+            data = loaded.data
+            bom = data.startswith(b"\xef\xbb\xbf")
+            text = data[3 if bom else 0:].decode("utf-8")
+            edited = text
+            for href in hrefs:
+                edited = replace_href(edited, href, fresh)
+            if edited == text:
+                continue
+            store.save_over(source, (b"\xef\xbb\xbf" if bom else b"") + edited.encode("utf-8"),
+                            loaded.digest, root=root)
+        except (store.StoreError, UnicodeDecodeError) as exc:
+            failed.append((source, str(exc)))
+            continue
+        changed.append(source)
+    return tuple(changed), tuple(failed)
 
 
 def knowledge_base_one_way(root: Path) -> list[OneWay]:

@@ -3,7 +3,8 @@
 An entry links to another with `[Title](../../performance/optimizations/ops-learning-....md)`
 in the label or text of a Related Issues item, relative to the entry's own folder (a path
 relative to the knowledge base root, or a bare file name that is unique, is accepted too).
-`LinkGraph` answers "what does this entry link to" and "what links to it". Pure: no I/O.
+`LinkGraph` answers "what does this entry link to" and "what links to it". Pure: no I/O
+(but `rebase_hrefs`, which asks which files exist).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
-from urllib.parse import unquote
+from urllib.parse import quote, unquote
 
 if TYPE_CHECKING:  # pragma: no cover - the model (pydantic) is not needed to link
     from .model import EntryBase
@@ -110,3 +111,49 @@ class LinkGraph:
     def incoming(self, path: Path) -> list[Path]:
         """The entries whose Related Issues link to `path`, in scan order."""
         return list(self._in.get(_normal(path), []))
+
+
+def markdown_link(to_path: Path, title: str, from_path: Path) -> str:
+    """`[Title](relative/path.md)`: a link to `to_path` written in the file `from_path`
+    (relative to its folder)."""
+    relative = PurePosixPath(*Path(os.path.relpath(to_path, from_path.parent)).parts)
+    title = " ".join(title.split()) or to_path.stem
+    title = title.replace("[", "(").replace("]", ")")
+    return f"[{title}]({quote(str(relative), safe='/')})"
+
+
+def replace_href(text: str, old: str, new: str) -> str:
+    """`text` with every markdown link whose target is written `old` pointing at `new`
+    (the link's text and any title are kept)."""
+
+    def swap(match: re.Match[str]) -> str:
+        if match.group(2) != old:
+            return match.group(0)
+        start, end = match.start(2) - match.start(), match.end(2) - match.start()
+        whole = match.group(0)
+        return whole[:start] + new + whole[end:]
+
+    return _MD_LINK.sub(swap, text)
+
+
+def rebase_hrefs(text: str, old_dir: Path, new_dir: Path) -> str:
+    """`text` with each relative link that names an existing file from `old_dir` rewritten
+    to name the same file from `new_dir` (an entry moving folders keeps its links)."""
+
+    def swap(match: re.Match[str]) -> str:
+        href = match.group(2)
+        target = unquote(href.split("#", 1)[0]).strip()
+        if (not target or target.startswith("/") or _SCHEME.match(target)
+                or not target.lower().endswith(".md")):
+            return match.group(0)
+        file = _normal(old_dir / target)
+        if not file.is_file():
+            return match.group(0)
+        anchor = href[len(href.split("#", 1)[0]):]
+        relative = PurePosixPath(*Path(os.path.relpath(file, new_dir)).parts)
+        fresh = quote(str(relative), safe="/") + anchor
+        start, end = match.start(2) - match.start(), match.end(2) - match.start()
+        whole = match.group(0)
+        return whole[:start] + fresh + whole[end:]
+
+    return _MD_LINK.sub(swap, text)

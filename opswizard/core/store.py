@@ -299,6 +299,55 @@ def publish(root: Path, relative: Path, data: bytes, max_tries: int = 1000) -> P
         _unlink_quietly(temp)
 
 
+def _check_unchanged(path: Path, expected: str | None) -> None:
+    """Raise ConflictError unless `path` is a regular file holding bytes of digest `expected`
+    (None: only that it is not a link or something other than a file, when it exists)."""
+    try:
+        info = os.lstat(path)
+    except FileNotFoundError:
+        if expected is not None:
+            raise ConflictError(path, "deleted") from None
+        return
+    if stat.S_ISLNK(info.st_mode) or not stat.S_ISREG(info.st_mode):
+        raise StoreError(f"{path}: not a regular file; refusing to move it")
+    if expected is not None and digest(read_bytes(path)) != expected:
+        raise ConflictError(path, "changed")
+
+
+def publish_moved(root: Path, old: Path, relative: Path, data: bytes,
+                  expected: str | None) -> Path:
+    """Move an entry to root/relative with new bytes: the new file is written first (no
+    clobber, as `publish`), and `old` is removed only after it is.
+
+    `expected`: the digest `old` must still have (checked before writing and again just
+    before removing it); when it has changed, the new file is taken back and ConflictError
+    raised, so nothing has changed. An emptied folder that `old` leaves is removed too.
+    """
+    inside(root, old)
+    _check_unchanged(old, expected)
+    new = publish(root, relative, data)
+    try:
+        _check_unchanged(old, expected)
+        try:
+            os.unlink(old)
+        except FileNotFoundError:
+            pass
+    except OSError as exc:
+        _unlink_quietly(new)
+        _fsync_dir(new.parent)
+        if isinstance(exc, StoreError):
+            raise
+        raise StoreError(f"could not remove {old}: {exc.strerror}; nothing was moved") from None
+    _fsync_dir(old.parent)
+    folder_path = old.parent
+    if os.path.normpath(folder_path) != os.path.normpath(root):
+        try:
+            folder_path.rmdir()  # only when empty
+        except OSError:
+            pass
+    return new
+
+
 def entry_path(root: Path, entry: EntryBase) -> Path:
     """Where a new entry goes (before collision suffixes)."""
     from .naming import file_name, folder

@@ -1,0 +1,409 @@
+"""One editing session over one entry: open it, change it, check it, save it. No Textual.
+
+Every writer of entries uses this (the wizard, plain mode, `import`, and what comes later):
+
+    session = EditSession.open(root, path)      # or .new(root), .recover(root, journal)
+    session.entry.title = "..."                 # change the model
+    outcome = session.save(final=True)          # Saved | Unchanged | NeedsFinalReason
+                                                # | Conflict | Refused  (core/outcomes.py)
+    session.close()                             # releases the edit lock
+
+What it holds, so no caller repeats it:
+- **read-only rules**: a file the parser cannot rewrite safely, or one holding terminal
+  control characters (shown escaped, never written back), is never saved;
+- **the edit lock**: another live opswizard on the same file is named in `other_editor`;
+- **the recovery journal**: `note(text)` after each change, `write_journal(text)` from any
+  thread; when the text equals the saved file again (every change undone) the journal is
+  removed, so nothing is offered next time;
+- **saving**: atomic, conflict-checked against the digest read at open, never over another
+  file, always inside the knowledge base;
+- **path follows content**: when the date, category, title or first related service of a
+  draft changed, the save moves it to its conventional name and folder (the new file is
+  written first, the old one removed after, through `store.publish_moved`); a final entry
+  is moved only with `confirm_move=True` (else `Saved.move_offered` says where it belongs).
+  The entry's own relative links are rewritten for its new folder, and links in other
+  entries to its old path are pointed at the new one.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import threading
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from . import journal, store
+from .outcomes import Conflict, NeedsFinalReason, Outcome, Refused, Saved, Unchanged
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .checklist import Checklist
+    from .model import EntryBase
+
+
+def _absolute(path: Path) -> Path:
+    return Path(os.path.abspath(path))
+
+
+class EditSession:
+    """One entry being edited. Build it with `new`, `open` or `recover`."""
+
+    def __init__(self, root: Path, entry: EntryBase, path: Path | None = None) -> None:
+        from .render import render
+
+        self.root = _absolute(root)
+        self.entry = entry
+        """The model being edited: change it in place."""
+        self.path = _absolute(path) if path is not None else None
+        """The file (None for a new entry until its first save)."""
+        self.baseline = render(entry)
+        """The text as last saved (or as opened): `dirty` compares against it."""
+        self.source = b""
+        """The bytes last read or written (a save of an unedited hand-written file is none)."""
+        self.digest: str | None = None
+        """The digest of the file when read: a save checks the file still has it."""
+        self.read_only_reason = ""
+        self.other_editor: dict[str, object] | None = None
+        """Another live opswizard editing the same file when this one opened it."""
+        self.saved_path: Path | None = None
+        """Where this session last saved (None: not yet)."""
+        self.saved_status: str | None = None
+        """The status the file has on disk (None: a new entry)."""
+        self.recovered_file: Path | None = None
+        self.relinked = False
+        """Whether the last save rewrote links in this entry (a screen reloads them)."""
+        self.name_basis = self._basis()
+        self._links: dict[str, tuple[Path, str]] = {}
+        self._journal_lock = threading.Lock()
+        self._journalled: set[Path] = set()
+        self._wanted: str | None = None
+        self._locked: Path | None = None
+        self._lock_wanted = False
+
+    # -- building ----------------------------------------------------------------------------
+    @classmethod
+    def new(cls, root: Path, entry: EntryBase | None = None, *, lock: bool = False,
+            **fields: str) -> EditSession:
+        """A new entry (the given one, or one made from `fields`), not yet on disk.
+        `lock`: hold the edit lock on its file once it is saved (an interactive editor)."""
+        from .model import new_entry
+
+        session = cls(root, entry if entry is not None else new_entry(**fields))
+        session._lock_wanted = lock
+        return session
+
+    @classmethod
+    def open(cls, root: Path, path: Path, *, lock: bool = True) -> EditSession:
+        """Open a file (ours or hand-written). Raises `store.StoreError` only when it cannot
+        be read at all; a file that cannot be rewritten safely opens read-only."""
+        loaded = store.load(path)
+        session = cls(root, loaded.entry.model_copy(deep=True), path)
+        session._loaded(loaded)
+        session._lock_wanted = lock and not session.read_only_reason
+        if session._lock_wanted:
+            session._lock()
+        return session
+
+    @classmethod
+    def recover(cls, root: Path, pending: journal.Journal, *, lock: bool = True) -> EditSession:
+        """Take up journalled text from an earlier run. The save is checked against the
+        file as it was then (a change on disk since is a `Conflict`)."""
+        from .parse import parse_text
+
+        path = pending.target
+        if path is not None and path.exists():
+            session = cls.open(root, path, lock=lock)
+        else:
+            session = cls(root, parse_text(pending.text).entry, path)
+            session._lock_wanted = lock
+            if path is not None:
+                session.baseline = ""  # the file is gone: everything is unsaved
+                session.saved_status = "draft"
+        session.entry = parse_text(pending.text).entry
+        session.digest = pending.base_digest
+        session.recovered_file = pending.file
+        session._journalled.add(pending.file)
+        return session
+
+    def _loaded(self, loaded: store.Loaded) -> None:
+        from .parse import parse_text
+        from .render import render
+        from .sanitize import clean
+
+        self.source, self.digest = loaded.data, loaded.digest
+        self.saved_status = self.entry.status
+        if not loaded.result.writable:
+            errors = loaded.result.errors
+            self.read_only_reason = errors[0].message if errors else "cannot be rewritten"
+        shown = self.baseline.replace("\r\n", "\n")
+        if clean(shown) != shown:  # terminal controls: shown escaped, never written back
+            self.entry = parse_text(clean(shown)).entry
+            self.baseline = render(self.entry)
+            self.read_only_reason = self.read_only_reason or (
+                "the file holds terminal control characters (shown escaped here); "
+                "edit it in a text editor")
+        self.name_basis = self._basis()
+
+    # -- the edit lock ---------------------------------------------------------------------
+    def _lock(self) -> None:
+        if self.path is None or self._locked == self.path:
+            return
+        self._unlock()
+        self.other_editor = journal.other_editor(self.path)
+        try:
+            journal.lock(self.path)
+        except OSError:
+            return  # a lock is a courtesy to other editors, never a reason to stop
+        self._locked = self.path
+
+    def _unlock(self) -> None:
+        if self._locked is not None:
+            journal.unlock(self._locked)
+            self._locked = None
+
+    def close(self) -> None:
+        """Release the edit lock (the journal stays while the text is unsaved)."""
+        self._unlock()
+
+    def __enter__(self) -> EditSession:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- state -------------------------------------------------------------------------------
+    def text(self) -> str:
+        """The entry's text as a save would write it."""
+        from .render import render
+
+        return render(self.entry)
+
+    def dirty(self, text: str | None = None) -> bool:
+        """Whether the text differs from the saved file."""
+        return (self.text() if text is None else text) != self.baseline
+
+    def checklist(self) -> Checklist:
+        """The template's completion checklist for the entry as it is now."""
+        from .checklist import evaluate
+
+        return evaluate(self.entry)
+
+    def _basis(self) -> tuple[str, str, str, str]:
+        services = self.entry.services()
+        return (self.entry.date, self.entry.category, self.entry.title,
+                services[0] if services else "")
+
+    def conventional_path(self) -> Path:
+        """Where the template's naming puts the entry (before any `-N` suffix)."""
+        from .naming import file_name, folder
+
+        return self.root / folder(self.entry) / file_name(self.entry)
+
+    def target(self) -> Path:
+        """The file being edited, or where a new entry will be written."""
+        return self.path if self.path is not None else self.conventional_path()
+
+    def planned_move(self) -> Path | None:
+        """Where the entry belongs, when its date, category, title or first related service
+        changed since it was opened (or last saved) and its file is not named for it."""
+        if self.path is None or self._basis() == self.name_basis:
+            return None
+        wanted = self.conventional_path()
+        return None if _named_for(self.path, wanted) else wanted
+
+    def moves_on_save(self, confirm_move: bool = False) -> Path | None:
+        """Where the next save moves the file (a draft moves itself; a final entry only
+        when confirmed), or None."""
+        wanted = self.planned_move()
+        if wanted is None or (self.saved_status == "final" and not confirm_move):
+            return None
+        return wanted
+
+    # -- links -------------------------------------------------------------------------------
+    def link_to(self, record: Any) -> str:
+        """The Related Issues text linking to `record` (anything with `.path`, `.title`),
+        relative to where the entry will be written; re-derived at each save."""
+        from .links import markdown_link
+
+        to = Path(record.path)
+        to = to if to.is_absolute() else self.root / to
+        text = markdown_link(to, str(record.title), self.target())
+        self._links[text] = (to, str(record.title))
+        return text
+
+    def _relink(self, dest: Path) -> bool:
+        """Make the entry's links right for `dest`: links made here are re-derived, other
+        relative links are rebased when the entry leaves its folder."""
+        from .links import LINK_SECTION, markdown_link, rebase_hrefs
+
+        section = self.entry.section(LINK_SECTION)
+        old_dir = self.path.parent if self.path is not None else None
+        changed = False
+        for item in section.items:
+            made = self._links.get(item.text)
+            if made is not None:
+                fresh = markdown_link(made[0], made[1], dest)
+                self._links[fresh] = made
+            elif old_dir is not None and old_dir != dest.parent:
+                fresh = rebase_hrefs(item.text, old_dir, dest.parent)
+                if item.label:
+                    label = rebase_hrefs(item.label, old_dir, dest.parent)
+                    changed |= label != item.label
+                    item.label = label
+            else:
+                continue
+            changed |= fresh != item.text
+            item.text = fresh
+        if changed:
+            section.items = list(section.items)
+        return changed
+
+    # -- the recovery journal ---------------------------------------------------------------
+    def note(self, text: str | None = None) -> bool:
+        """Tell the session the text changed; returns whether it differs from the saved
+        file. When it does not (every change undone), the journal is removed at once."""
+        text = self.text() if text is None else text
+        dirty = text != self.baseline
+        with self._journal_lock:
+            self._wanted = text if dirty and not self.read_only_reason else None
+            if not dirty:
+                self._drop_journals()
+        return dirty
+
+    def write_journal(self, text: str) -> Path | None:
+        """Journal `text` if it is still the latest noted one (safe from any thread: a
+        write that an undo or a save overtook is skipped). Raises OSError on failure."""
+        with self._journal_lock:
+            if self._wanted is None or text != self._wanted:
+                return None
+            written = journal.write(self.root, self.path, self.entry.id, self.entry.title,
+                                    text, self.digest)
+            self._journalled.add(written)
+            return written
+
+    def flush_journal(self) -> Path | None:
+        """Journal the current text now, if it is unsaved (exit, crash): where, or None."""
+        text = self.text()
+        self.note(text)
+        try:
+            return self.write_journal(text)
+        except OSError:
+            return None
+
+    def discard(self) -> None:
+        """Forget the unsaved text's journal (the author chose to discard it)."""
+        self._forget_journal()
+
+    def _drop_journals(self) -> None:
+        for file in self._journalled:
+            file.unlink(missing_ok=True)
+        self._journalled.clear()
+        self.recovered_file = None
+
+    def _forget_journal(self) -> None:
+        with self._journal_lock:
+            self._wanted = None
+            journal.remove(self.root, self.path, self.entry.id)
+            self._drop_journals()
+
+    # -- saving ------------------------------------------------------------------------------
+    def save(self, final: bool = False, reason: str | None = None, confirm_move: bool = False,
+             overwrite: bool = False) -> Outcome:
+        """Save as a draft, or as final (with a failing checklist, only given a `reason`,
+        which is recorded). `overwrite`: write over a file changed on disk since it was
+        opened (after a `Conflict`, when the author chose so)."""
+        if self.read_only_reason:
+            return Refused(self.read_only_reason)
+        checklist = self.checklist()
+        if final and not checklist.passed:
+            if not (reason and reason.strip()):
+                return NeedsFinalReason(tuple(checklist.failing()))
+            self.entry.checklist_override = reason.strip()
+        elif final or checklist.passed:
+            self.entry.checklist_override = ""
+        self.entry.status = "final" if final else "draft"
+        wanted = self.planned_move()
+        moving = self.moves_on_save(confirm_move)
+        dest = moving or self.target()
+        self.relinked = self._relink(dest)
+        text = self.text()
+        data = text.encode("utf-8")
+        old = self.path
+        if old is not None and moving is None and (text == self.baseline or data == self.source):
+            self._forget_journal()  # no edits: the file stays byte for byte
+            return Unchanged(old)
+        incoming: list[tuple[Path, tuple[str, ...]]] = []
+        try:
+            if old is None:
+                written = store.publish(self.root, dest.relative_to(self.root), data)
+            elif moving is not None:
+                incoming = self._incoming(old)
+                written = store.publish_moved(self.root, old, dest.relative_to(self.root),
+                                              data, None if overwrite else self.digest)
+            else:
+                store.save_over(old, data, None if overwrite else self.digest, root=self.root)
+                written = old
+        except store.ConflictError as exc:
+            return self._conflict(exc, text)
+        except (store.StoreError, OSError, ValueError) as exc:
+            return Refused(str(exc))
+        self._written(written, data, text, keep_basis=wanted is not None and moving is None)
+        rewritten: tuple[Path, ...] = ()
+        failed: tuple[tuple[Path, str], ...] = ()
+        if moving is not None and incoming:
+            from .backlinks import retarget
+
+            rewritten, failed = retarget(self.root, incoming, written)
+        offered = wanted if moving is None and old is not None else None
+        return Saved(written, old if moving is not None else None, offered, rewritten, failed)
+
+    def save_copy(self) -> Outcome:
+        """Save the text as a new file at its conventional place (after a `Conflict`: the
+        file on disk is left as it is, and the session edits the copy from now on)."""
+        if self.read_only_reason:
+            return Refused(self.read_only_reason)
+        dest = self.conventional_path()
+        self.relinked = self._relink(dest)
+        text = self.text()
+        data = text.encode("utf-8")
+        try:
+            written = store.publish(self.root, dest.relative_to(self.root), data)
+        except (store.StoreError, OSError, ValueError) as exc:
+            return Refused(str(exc))
+        self._written(written, data, text, keep_basis=False)
+        return Saved(written)
+
+    def _incoming(self, old: Path) -> list[tuple[Path, tuple[str, ...]]]:
+        from .backlinks import incoming_hrefs
+
+        try:
+            return incoming_hrefs(self.root, old)
+        except (OSError, ValueError):
+            return []  # the links elsewhere stay as they are; the move itself goes on
+
+    def _conflict(self, exc: store.ConflictError, text: str) -> Conflict:
+        try:
+            disk = store.read_bytes(exc.path).decode("utf-8", "replace")
+        except store.StoreError:
+            disk = ""
+        return Conflict(exc.path, exc.how, disk, text)
+
+    def _written(self, path: Path, data: bytes, text: str, keep_basis: bool) -> None:
+        self._forget_journal()
+        self.path = self.saved_path = path
+        self.source, self.digest, self.baseline = data, store.digest(data), text
+        self.saved_status = self.entry.status
+        if not keep_basis:
+            self.name_basis = self._basis()
+        if self._lock_wanted:
+            self._lock()
+
+
+def _named_for(path: Path, wanted: Path) -> bool:
+    """Whether `path` is `wanted`, or `wanted` with a collision suffix (`-2`), in its folder."""
+    from .naming import collision_key
+
+    if os.path.normpath(path.parent) != os.path.normpath(wanted.parent):
+        return False
+    name, stem = collision_key(path.name), collision_key(wanted.name).removesuffix(".md")
+    return name == f"{stem}.md" or re.fullmatch(re.escape(stem) + r"-\d+\.md", name) is not None
