@@ -6,7 +6,7 @@ from . import kinds
 from .checklist import evaluate, missing_required
 from .findings import Finding
 from .model import EntryBase
-from .template import SECTIONS
+from .template import FIELD_BY_KEY, SECTIONS
 
 
 def check_entry(entry: EntryBase) -> list[Finding]:
@@ -19,6 +19,7 @@ def check_entry(entry: EntryBase) -> list[Finding]:
             if problem:
                 found.append(Finding(problem.level, f"{f.label}: {problem.message}",
                                      where=f"field:{f.key}"))
+    found.extend(time_findings(entry))
     for index, action in enumerate(entry.follow_up_actions.items):
         if action.deadline.strip() and kinds.parse_day(action.deadline) is None:
             found.append(Finding("warning",
@@ -32,4 +33,29 @@ def check_entry(entry: EntryBase) -> list[Finding]:
         for item in evaluate(entry).failing():
             found.append(Finding("warning", f"checklist: {item.reason}",
                                  where=f"section:{item.section}"))
+    return found
+
+
+TIME_FIELDS = ("time_to_detection", "time_to_resolution")
+
+
+def time_findings(entry: EntryBase) -> list[Finding]:
+    """Warnings for the figures of `opswizard stats`: a Time to Detection or Time to
+    Resolution that is not a duration (left out of the figures), and a Time to Resolution
+    that disagrees with the Duration field (the Metrics value is the one counted)."""
+    found: list[Finding] = []
+    for key in TIME_FIELDS:
+        _, spec = FIELD_BY_KEY[key]
+        value = entry.get(key).strip()
+        if value and not kinds.is_placeholder(value) and kinds.parse_duration(value) is None:
+            found.append(Finding("warning", f"{spec.label}: {value!r} is not a duration, so "
+                                 "it is left out of the figures (try '45 minutes' or '1h 30m')",
+                                 where=f"field:{key}"))
+    ttr = kinds.parse_duration(entry.get("time_to_resolution"))
+    duration = kinds.parse_duration(entry.get("duration"))
+    if ttr is not None and duration is not None and ttr != duration:
+        found.append(Finding(
+            "warning", f"Time to Resolution ({entry.get('time_to_resolution').strip()}) "
+            f"disagrees with Duration ({entry.get('duration').strip()}); the figures count "
+            "Time to Resolution", where="field:time_to_resolution"))
     return found

@@ -1,0 +1,164 @@
+"""The facts of every entry, kept up to date in a cache beside the index: `load(root)`.
+
+`load` is the one function the ledger, `stats`, `report` and the TUI read through. It asks
+the knowledge base's index (`kbindex.load`: a stat of every file, parsing only what
+changed) for the entries and the sha256 of each file, and keeps one `Facts` row per entry
+in its own cache file, keyed by that sha256: a warm run reads no entry file at all. An
+entry whose bytes changed is read and its facts taken again; then the repeat pairs that the
+change can move (`repeats.affected`) are worked out again with the one search, and kept.
+
+The cache: `platformdirs.user_cache_path("opswizard")/facts/<same name as the index's>.json`,
+mode 0600, written atomically (`store.write_private`), never inside the knowledge base.
+Like the index's, it is untrusted: another format, version, fingerprint or root, or one
+row of the wrong shape, and it is ignored whole (rebuilt).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from . import kbindex, repeats, store
+from .facts import Facts, from_bytes, from_row
+
+FORMAT = "opswizard-facts"
+VERSION = 1
+
+
+@dataclass
+class FactSet:
+    """Every entry's facts, newest first, and the files that are not usable entries."""
+
+    root: Path
+    entries: list[Facts] = field(default_factory=list)
+    bad: list[tuple[Path, str]] = field(default_factory=list)
+    parsed: int = 0  # entries read this time (0 on a warm run with no change)
+    paired: int = 0  # entries whose repeat pair was worked out this time
+
+    def path(self, facts: Facts) -> Path:
+        """The entry's file."""
+        return self.root / facts.key
+
+    def by_key(self) -> dict[str, Facts]:
+        return {f.key: f for f in self.entries}
+
+
+def cache_file(root: Path) -> Path:
+    index_file = kbindex.cache_file(root)
+    return index_file.parent.parent / "facts" / index_file.name
+
+
+def _fingerprint() -> str:
+    return f"{kbindex.fingerprint()}:{VERSION}"
+
+
+def read_cache(root: Path) -> tuple[dict[str, Facts], set[str]]:
+    """The cached facts by key, and the keys whose repeat pair is still to be worked out;
+    ({}, set()) when there is no usable cache."""
+    try:
+        with open(cache_file(root), "rb") as handle:
+            data = handle.read(kbindex.MAX_CACHE_BYTES + 1)
+        if len(data) > kbindex.MAX_CACHE_BYTES:
+            return {}
+        doc = json.loads(data)
+        if (type(doc) is not dict or doc.get("format") != FORMAT
+                or doc.get("fingerprint") != _fingerprint()
+                or doc.get("root") != os.fspath(Path(root).resolve())
+                or type(doc.get("rows")) is not list or type(doc.get("unpaired")) is not list):
+            return {}, set()
+        rows = [from_row(row) for row in doc["rows"]]
+        unpaired = set(doc["unpaired"])
+    except (OSError, ValueError, TypeError, RecursionError, MemoryError):
+        return {}, set()
+    by_key = {f.key: f for f in rows}
+    if len(by_key) != len(rows) or not unpaired <= set(by_key):
+        return {}, set()
+    return by_key, unpaired
+
+
+def write_cache(root: Path, entries: list[Facts], unpaired: set[str]) -> bool:
+    """Write the cache atomically; False (nothing raised) when it cannot be written."""
+    doc = {"format": FORMAT, "fingerprint": _fingerprint(),
+           "root": os.fspath(Path(root).resolve()), "rows": [f.row() for f in entries],
+           "unpaired": sorted(unpaired)}
+    try:
+        store.write_private(cache_file(root), json.dumps(doc, separators=(",", ":")).encode())
+    except (OSError, ValueError, TypeError):
+        return False
+    return True
+
+
+def load(root: Path, progress: Callable[[int, int], None] | None = None,
+         use_cache: bool = True, pairs: bool = True) -> FactSet:
+    """Every entry's facts under root, through the index and the facts cache.
+
+    `pairs=False` (the ledger): repeat pairs a change may have moved are not worked out
+    now, only noted in the cache as still to do (`Facts.repeat` may then be stale).
+    """
+    root = Path(root)
+    snapshot = kbindex.load(root, progress, use_cache=use_cache)
+    cached, unpaired = read_cache(root) if use_cache else ({}, set())
+    out = FactSet(root, bad=list(snapshot.bad))
+    facts_of: dict[str, Facts] = {}
+    path_of: dict[str, str] = {}
+    changed: list[str] = []
+    for path, summary in snapshot.entries:
+        key = summary.key
+        path_of[key] = path
+        old = cached.get(key)
+        if old is not None and old.sha256 == summary.sha256:
+            facts_of[key] = old
+            continue
+        try:
+            facts = from_bytes(key, store.read_bytes(Path(path)))
+        except store.StoreError as exc:
+            out.bad.append((Path(path), str(exc).removeprefix(f"{path}: ")))
+            continue
+        if facts is None:
+            out.bad.append((Path(path), "not a usable entry (changed since indexed)"))
+            continue
+        facts_of[key] = facts
+        changed.append(key)
+    out.parsed = len(changed)
+    deleted = set(cached) - set(facts_of)
+    redo = unpaired & set(facts_of)
+    if changed or deleted:
+        redo |= repeats.affected(facts_of, changed, deleted)
+    if redo and pairs:
+        _pair(snapshot, facts_of, path_of, redo, progress)
+        out.paired = len(redo)
+    left = set() if pairs else redo
+    floor = datetime.min.replace(tzinfo=UTC)
+    out.entries = sorted(facts_of.values(), key=lambda f: (f.when or floor, f.key), reverse=True)
+    if use_cache and (changed or deleted or len(cached) != len(facts_of) or left != unpaired):
+        write_cache(root, out.entries, left)
+    return out
+
+
+def _pair(snapshot: kbindex.Snapshot, facts_of: dict[str, Facts], path_of: dict[str, str],
+          redo: set[str], progress: Callable[[int, int], None] | None) -> None:
+    """Work out the repeat pair of each key in `redo` (in place)."""
+    from dataclasses import replace
+
+    from .suggest import suggester
+
+    maybe = repeats.candidates(facts_of, redo)
+    search = index = None
+    by_path = {path_of[key]: facts for key, facts in facts_of.items()}
+    for done, key in enumerate(sorted(redo), 1):
+        facts = facts_of[key]
+        pair = None
+        if key in maybe:
+            if search is None:
+                index = snapshot.index()
+                search = suggester(index)
+            record = index.get(path_of[key]) if index is not None else None
+            pair = repeats.pair(facts, record, search, by_path) if record is not None else None
+        if pair != facts.repeat:
+            facts_of[key] = replace(facts, repeat=pair)
+        if progress and (done % 100 == 0 or done == len(redo)):
+            progress(done, len(redo))

@@ -1,0 +1,116 @@
+"""Repeat incidents: an entry with a similar earlier entry.
+
+An entry B is a **repeat** of an earlier entry A when all of these hold:
+
+- A is dated before B, at most `WINDOW_DAYS` (90) days before;
+- they share a related service (compared as `index.service_key`) or a tag;
+- A is among the one search's nearest entries to B (`Suggester.related`, the ranking the
+  wizard's "possible recurrence" and `search` use) with a score of at least `MIN_SCORE`
+  (50 of 100: the same service alone scores about 30, so a shared service is not enough;
+  similar symptoms, cause or title are needed as well).
+
+Among such A, the best scored (then the latest) is B's pair. Pairs are worked out once per
+changed entry and kept in the facts cache (`factcache.py`), never per run: `affected` says
+which entries a change can move (the changed ones, those paired with a changed or deleted
+one, and those up to `WINDOW_DAYS` after a changed one that share a service or tag with it).
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+from .facts import Facts, Repeat
+from .index import service_key
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .index import Record
+    from .suggest import Suggester
+
+WINDOW_DAYS = 90
+MIN_SCORE = 50.0
+CANDIDATES = 100  # nearest entries the search is asked for
+
+
+def _keys(facts: Facts) -> set[str]:
+    return {f"s:{k}" for k in map(service_key, facts.services) if k} | {
+        f"t:{t}" for t in facts.tags}
+
+
+def _postings(by_key: dict[str, Facts]) -> dict[str, list[str]]:
+    postings: dict[str, list[str]] = defaultdict(list)
+    for key, facts in by_key.items():
+        if facts.when is not None:
+            for shared in _keys(facts):
+                postings[shared].append(key)
+    return postings
+
+
+def candidates(by_key: dict[str, Facts], keys: Iterable[str]) -> set[str]:
+    """Those of `keys` with at least one earlier entry in the window sharing a service or
+    tag: the only ones that can be repeats (the others need no search)."""
+    whens: dict[str, list[datetime]] = defaultdict(list)
+    for facts in by_key.values():
+        if facts.when is not None:
+            for shared in _keys(facts):
+                whens[shared].append(facts.when)
+    for moments in whens.values():
+        moments.sort()
+    window = timedelta(days=WINDOW_DAYS)
+    out = set()
+    for key in keys:
+        facts = by_key.get(key)
+        if facts is None or facts.when is None:
+            continue
+        start = facts.when - window
+        for shared in _keys(facts):
+            moments = whens[shared]
+            i = bisect_left(moments, start)
+            if i < len(moments) and moments[i] < facts.when:
+                out.add(key)
+                break
+    return out
+
+
+def affected(by_key: dict[str, Facts], changed: Iterable[str], deleted: Iterable[str]) -> set[str]:
+    """Keys whose pair may differ after `changed` (new or edited) and `deleted` keys."""
+    changed = set(changed)
+    if len(changed) * 4 >= len(by_key):  # a quarter changed: cheaper to redo them all
+        return set(by_key)
+    gone = changed | set(deleted)
+    out = {k for k in changed if k in by_key}
+    out |= {k for k, f in by_key.items() if f.repeat is not None and f.repeat.key in gone}
+    window = timedelta(days=WINDOW_DAYS)
+    postings = _postings(by_key)
+    for key in changed:
+        new = by_key.get(key)
+        if new is None or new.when is None:
+            continue
+        for shared in _keys(new):
+            for other in postings.get(shared, ()):
+                when = by_key[other].when
+                if when is not None and new.when < when <= new.when + window:
+                    out.add(other)
+    return out
+
+
+def pair(facts: Facts, record: Record, suggester: Suggester, by_path: dict[str, Facts]
+         ) -> Repeat | None:
+    """The similar earlier entry of `facts` (whose search record is `record`), if any."""
+    if facts.when is None:
+        return None
+    mine = _keys(facts)
+    if not mine:
+        return None
+    start = facts.when - timedelta(days=WINDOW_DAYS)
+    for match in suggester.related(record, limit=CANDIDATES, exclude_path=record.path,
+                                   min_score=MIN_SCORE):
+        other = by_path.get(match.record.path)
+        if other is None or other.when is None or other.key == facts.key:
+            continue
+        if start <= other.when < facts.when and mine & _keys(other):
+            return Repeat(other.key, other.title, match.score, match.reason)
+    return None
