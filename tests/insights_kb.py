@@ -50,7 +50,8 @@ class Given:
     ttd_bad: bool
     ttr: int | None  # what the figures must use: Metrics, else Duration
     ttr_bad: bool
-    follow_ups: list[tuple[str, bool, str, str]] = field(default_factory=list)  # text, done, owner, due
+    # text, done, owner, due
+    follow_ups: list[tuple[str, bool, str, str]] = field(default_factory=list)
 
 
 def _minutes(rng: random.Random) -> int:
