@@ -165,21 +165,38 @@ def ticked_line(line: bytes, done: bool) -> bytes:
 def tick(root: Path, entry: Facts, follow_up: FollowUp, done: bool) -> bool:
     """Mark the follow-up done (or open) in its entry's file; False when it already was.
 
-    Raises `store.ConflictError` if the file is not the one the facts were read from.
+    The file is opened as every editor opens it (`session.EditSession`: its read-only
+    rules and edit lock); a file another opswizard is editing is left alone (`TickError`).
+    The bytes are not re-rendered: only the checkbox changes. Raises `store.ConflictError`
+    if the file is not the one the facts were read from.
     """
     from .parse import parse_bytes
+    from .session import EditSession
 
     path = root / entry.key
-    data = store.read_bytes(path)
-    if store.digest(data) != entry.sha256:
-        raise store.ConflictError(path, "changed")
-    result = parse_bytes(data)
-    if not result.writable:
-        raise TickError(f"{path}: opened read-only ({result.errors[0].message})"
-                        if result.errors else f"{path}: opened read-only")
-    line_no = result.locations.get(f"action:{follow_up.n}")
-    if line_no != follow_up.line:
-        raise TickError(f"{path}: follow-up {follow_up.n + 1} is not on line {follow_up.line}")
+    session = EditSession.open(root, path, lock=True)
+    try:
+        if session.digest != entry.sha256:
+            raise store.ConflictError(path, "changed")
+        if session.read_only_reason:
+            raise TickError(f"{path}: opened read-only ({session.read_only_reason})")
+        if session.other_editor:
+            raise TickError(f"{path}: being edited in another opswizard; tick it there")
+        data = session.source
+        line_no = parse_bytes(data).locations.get(f"action:{follow_up.n}")
+        if line_no != follow_up.line:
+            raise TickError(f"{path}: follow-up {follow_up.n + 1} is not on line "
+                            f"{follow_up.line}")
+        new = _ticked(data, line_no, done)
+        if new == data:
+            return False
+        store.save_over(path, new, expected=entry.sha256, root=root)
+        return True
+    finally:
+        session.close()
+
+
+def _ticked(data: bytes, line_no: int, done: bool) -> bytes:
     lines = data.split(b"\n")  # as the parser numbers lines (CRLF: the \r stays on the line)
     index = line_no - 1
     body = lines[index]
@@ -188,8 +205,5 @@ def tick(root: Path, entry: Facts, follow_up: FollowUp, done: bool) -> bool:
     new = ticked_line(head[3:] if bom else head, done)
     if bom:
         new = b"\xef\xbb\xbf" + new
-    if new == head:
-        return False
     lines[index] = new + tail
-    store.save_over(path, b"\n".join(lines), expected=entry.sha256, root=root)
-    return True
+    return b"\n".join(lines)
