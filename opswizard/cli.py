@@ -58,30 +58,13 @@ def _files(paths: Iterable[Path]) -> Iterator[tuple[Path, str | None]]:
 
 def file_findings(path: Path) -> tuple[store.Loaded | None, list[Finding]]:
     """Load a file and everything wrong with it, findings carrying line numbers."""
-    from .core.checks import check_entry  # the model (pydantic): only when files are read
+    from .core.checks import located_findings  # the model (pydantic): only when files are read
 
     try:
         loaded = store.load(path)
     except store.StoreError as exc:
         return None, [Finding("error", str(exc).removeprefix(f"{path}: "), 0)]
-    result = loaded.result
-    findings = list(result.findings)
-    if result.writable and result.entry.present_sections():
-        for finding in check_entry(result.entry):
-            line = result.locations.get(finding.where, 0)
-            if not line and finding.where.startswith("field:"):
-                line = _section_line(result, finding.where.removeprefix("field:"))
-            elif not line and finding.where.startswith("action:"):
-                line = result.locations.get("section:follow_up_actions", 0)
-            findings.append(Finding(finding.level, finding.message, line, finding.where))
-    return loaded, findings
-
-
-def _section_line(result: Any, field_key: str) -> int:
-    from .core.template import FIELD_BY_KEY
-
-    spec, _ = FIELD_BY_KEY[field_key]
-    return int(result.locations.get(f"section:{spec.key}", 0))
+    return loaded, located_findings(loaded.result)
 
 
 def _echo(text: str, err: bool = False) -> None:

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from . import kinds
 from .checklist import evaluate, missing_required
 from .findings import Finding
 from .model import EntryBase
 from .template import FIELD_BY_KEY, SECTIONS
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .parse import ParseResult
 
 
 def check_entry(entry: EntryBase) -> list[Finding]:
@@ -59,3 +64,20 @@ def time_findings(entry: EntryBase) -> list[Finding]:
             f"disagrees with Duration ({entry.get('duration').strip()}); the figures count "
             "Time to Resolution", where="field:time_to_resolution"))
     return found
+
+
+def located_findings(result: ParseResult) -> list[Finding]:
+    """Everything wrong with a parsed text (what reading it found, then its values), each
+    finding carrying the line it is about (0: the whole file), as `validate` prints them."""
+    findings = list(result.findings)
+    if not (result.writable and result.entry.present_sections()):
+        return findings
+    for finding in check_entry(result.entry):
+        line = result.locations.get(finding.where, 0)
+        if not line and finding.where.startswith("field:"):
+            spec, _ = FIELD_BY_KEY[finding.where.removeprefix("field:")]
+            line = result.locations.get(f"section:{spec.key}", 0)
+        elif not line and finding.where.startswith("action:"):
+            line = result.locations.get("section:follow_up_actions", 0)
+        findings.append(Finding(finding.level, finding.message, line, finding.where))
+    return findings
