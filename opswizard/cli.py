@@ -18,7 +18,7 @@ import click
 from . import __version__
 from .commands._shared import kb_option
 from .commands._shared import kb_root as _root
-from .core import backlinks, store
+from .core import backlinks, secrets, store
 from .core.findings import Finding
 from .core.sanitize import clean, clean_line, dumps
 from .core.template import CATEGORIES, SEVERITIES, STATUSES
@@ -133,6 +133,7 @@ def validate(
     errors = warnings = files = 0
     progress = Progress("Checking")
     link_warnings = _link_warnings(_root(ctx, kb), targets)
+    allowed = secrets.load_allowlist(_root(ctx, kb))
     todo = list(_files(targets)) if progress.enabled else _files(targets)
     total = len(todo) if isinstance(todo, list) else 0
     for path, problem in todo:
@@ -142,6 +143,9 @@ def validate(
             findings = [Finding("error", problem, 0)]
         else:
             loaded, findings = file_findings(path)
+            if loaded is not None:
+                text = loaded.data.decode("utf-8", errors="replace")
+                findings.extend(secrets.findings_for(text, allowed))
             for needle, message in link_warnings.get(Path(os.path.normpath(path.absolute())), ()):
                 line = backlinks.line_of(loaded.data, needle) if loaded else 1
                 findings.append(Finding("warning", message, line))
