@@ -216,6 +216,20 @@ def _full_value(line: str, dtype: str, value: str) -> str:
     return value
 
 
+# Words without which the keyword detectors (detect-secrets' keyword list, and the
+# "*_key / *_token / *_pwd" names of its cloud detectors) cannot fire, and token prefixes.
+_WORDS = ("key", "pass", "pw", "secret", "token", "contrase", "putty", "xox", "://", "sk-")
+_RUN = re.compile(r"[A-Za-z0-9_\-+/=]{20,}|(?:AKC|AP[\dA-F])[a-zA-Z0-9]{8,}")
+
+
+def _could_hold_a_secret(line: str) -> bool:
+    """A quick test that leaves out only lines no detector could fire on: no keyword or
+    prefix a detector needs, and no run of token characters as long as the shortest token
+    (running every detector on a line costs about a millisecond; this, microseconds)."""
+    lower = line.lower()
+    return any(w in lower for w in _WORDS) or bool(_RUN.search(line))
+
+
 def _raw_scan(lines: list[str]) -> list[tuple[int, str, str]]:
     """(0-based line, detect-secrets type, value) for every line, under the lock."""
     from detect_secrets.core import scan as ds_scan
@@ -228,13 +242,18 @@ def _raw_scan(lines: list[str]) -> list[tuple[int, str, str]]:
     contexts = _line_contexts(lines)
     out: list[tuple[int, str, str]] = []
     with _LOCK, transient_settings({"plugins_used": plugins}) as settings:
-        settings.disable_filters("detect_secrets.filters.common.is_invalid_file")
+        # `x = f(...)` lines are the keyword detector's false positives, but detect-secrets
+        # drops every finding on such a line (a token before `:X[]` too): applied below to
+        # keyword findings only.
+        settings.disable_filters("detect_secrets.filters.common.is_invalid_file",
+                                 "detect_secrets.filters.heuristic.is_indirect_reference")
         ds_scan.get_filters.cache_clear()
         # Lines are scanned in groups of one context each, numbered within the group
         # (detect-secrets reads the neighbouring lines of a group for its context).
         groups: dict[str, list[int]] = {}
         for number, ctx in enumerate(contexts):
-            groups.setdefault(ctx, []).append(number)
+            if _could_hold_a_secret(lines[number]):
+                groups.setdefault(ctx, []).append(number)
         for ctx, numbers in groups.items():
             numbered = [(i + 1, lines[n]) for i, n in enumerate(numbers)]
             for secret in ds_scan._process_line_based_plugins(numbered, filename=ctx):
@@ -251,6 +270,8 @@ def scan(text: str, allowlist: Iterable[str] = ()) -> list[SecretFinding]:
     if not text:
         return []
     allowed = {a.lower() for a in allowlist}
+    from detect_secrets.filters.heuristic import is_indirect_reference
+
     lines = text.split("\n")
     candidates: list[SecretFinding] = []
     for index, dtype, value in _raw_scan(lines):
@@ -258,7 +279,7 @@ def scan(text: str, allowlist: Iterable[str] = ()) -> list[SecretFinding]:
         kind = _KINDS.get(dtype, re.sub(r"[^a-z0-9]+", "-", dtype.lower()).strip("-"))
         if ALLOW_MARKER in line or _is_identifier(value):
             continue
-        if kind == "password" and _is_prose(line, value):
+        if kind == "password" and (_is_prose(line, value) or is_indirect_reference(line)):
             continue
         if kind == "private-key":
             found = _private_key(lines, index, value)
