@@ -18,7 +18,7 @@ import click
 from . import __version__
 from .commands._shared import kb_option
 from .commands._shared import kb_root as _root
-from .core import backlinks, secrets, store
+from .core import backlinks, codecheck, secrets, store
 from .core.findings import Finding
 from .core.sanitize import clean, clean_line, dumps
 from .core.template import CATEGORIES, SEVERITIES, STATUSES
@@ -146,6 +146,7 @@ def validate(
             if loaded is not None:
                 text = loaded.data.decode("utf-8", errors="replace")
                 findings.extend(secrets.findings_for(text, allowed))
+                findings.extend(codecheck.findings_for(text))
             for needle, message in link_warnings.get(Path(os.path.normpath(path.absolute())), ()):
                 line = backlinks.line_of(loaded.data, needle) if loaded else 1
                 findings.append(Finding("warning", message, line))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from . import kinds
+from . import codecheck, kinds
 from .model import EntryBase
 from .template import SECTIONS, FieldKind, SectionKind
 
@@ -107,6 +107,9 @@ def _code(entry: EntryBase) -> CheckItem:
                 problems.append(f"{spec.heading} still holds the template's placeholder")
             elif not fence.language:
                 problems.append(f"{spec.heading} has a block with no language")
+            elif (bad := codecheck.check(fence.language, fence.code)) and not bad.skipped:
+                problems.append(f"{spec.heading} has a block that does not parse "
+                                f"({bad.describe()})")
             else:
                 continue
             first = first or spec.key
