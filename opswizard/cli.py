@@ -6,7 +6,6 @@ Exit codes: 0 fine, 1 findings or errors, 2 usage.
 from __future__ import annotations
 
 import os
-import stat
 import sys
 import time
 from collections.abc import Iterable, Iterator
@@ -281,92 +280,6 @@ def list_entries(
     for path, error in bad:
         click.echo(clean_line(f"{path}:0: error: {error}"), err=True)
     ctx.exit(1 if bad else 0)
-
-
-# -- import -------------------------------------------------------------------------------
-def _same_bytes(folder_path: Path, data: bytes) -> Path | None:
-    """An entry in the folder already holding exactly these bytes, under any name.
-
-    An undated entry is named by the time it is imported, so its name differs on each
-    import: comparing bytes, not names, keeps a second import from copying it again.
-    What is not a regular file (a folder, a link, a FIFO) is never read.
-    """
-    try:
-        names = sorted(os.listdir(folder_path))
-    except OSError:
-        return None
-    for name in names:
-        path = folder_path / name
-        try:
-            info = os.lstat(path)
-            if name.endswith(".md") and stat.S_ISREG(info.st_mode) and info.st_size == len(data):
-                if store.read_bytes(path) == data:
-                    return path
-        except (OSError, store.StoreError):
-            continue
-    return None
-
-
-@main.command(name="import")
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--dry-run", is_flag=True, help="Say what would be written; write nothing.")
-@kb_option
-@click.pass_context
-def import_entries(ctx: click.Context, paths: tuple[Path, ...], dry_run: bool,
-                   kb: str | None) -> None:
-    """Copy hand-written entries into the knowledge base, normalised.
-
-    Each file goes under its conventional folder and file name
-    (ops-learning-YYYY-MM-DD-HH-MM-SS-CATEGORY-TITLE.md). Sources are never
-    modified; an existing file is never overwritten (a taken name gets a
-    suffix); a file already there with the same bytes is left alone.
-    """
-    from .core.naming import file_name, folder
-    from .core.render import render_bytes
-
-    root = _root(ctx, kb)
-    failed = 0
-    progress = Progress("Importing")
-
-    def say(text: str, err: bool = False) -> None:
-        progress.clear()
-        click.echo(text, err=err)
-
-    todo = list(_files(paths))
-    for done, (path, problem) in enumerate(todo):
-        progress(done, len(todo))
-        if problem is None:
-            loaded, findings = file_findings(path)
-        else:
-            loaded, findings = None, [Finding("error", problem)]
-        if loaded is None or not loaded.result.writable:
-            failed += 1
-            reason = next((f.message for f in findings if f.level == "error"), "unreadable")
-            say(clean_line(f"skipped {path}: {reason}"), err=True)
-            continue
-        if not loaded.entry.present_sections():
-            failed += 1
-            say(clean_line(f"skipped {path}: no template sections"), err=True)
-            continue
-        data = render_bytes(loaded.entry)
-        relative = folder(loaded.entry) / file_name(loaded.entry)
-        target = root / relative
-        same = _same_bytes(target.parent, data)
-        if same is not None:
-            say(clean_line(f"unchanged {same}"))
-            continue
-        if dry_run:
-            say(clean_line(f"would write {target}"))
-            continue
-        try:
-            written = store.publish(root, Path(relative), data)
-        except store.StoreError as exc:
-            failed += 1
-            say(clean_line(f"failed {path}: {exc}"), err=True)
-            continue
-        say(clean_line(f"wrote {written}"))
-    progress.clear()
-    ctx.exit(1 if failed else 0)
 
 
 # -- search -------------------------------------------------------------------------------

@@ -506,7 +506,7 @@ def test_unknown_content_survives_byte_for_byte(name: str) -> None:
 def _import(kb: Path, *paths: Path) -> list[str]:
     result = CliRunner().invoke(main, ["import", "--kb", str(kb), *map(str, paths)])
     assert result.exit_code == 0, result.output
-    return result.output.splitlines()
+    return result.stdout.splitlines()  # the summary goes to stderr
 
 
 def _show(path: Path) -> dict:  # type: ignore[type-arg]

@@ -1,0 +1,358 @@
+"""The Issue Summary's facts, read from a document in another layout (see README, "Import").
+
+Each fact comes with where it was found (`Fact.where`), so the dry run can say so. Rules:
+
+- title: frontmatter `title`, a `Title:` label, the document's top heading (minus a
+  "Postmortem:" style prefix or suffix), else the file name;
+- date: frontmatter `date`, a Date label, the first timeline entry, the title, the file name
+  (a date without a time takes the first timeline entry's time when that is the same day);
+- severity: a Severity/Priority label or a `SEV2`/`P1` in the title, through the map's table;
+- duration: a Duration label, else the difference of Start and End labels, else a
+  "between 09:10 and 10:20" / "09:10-10:20" range in the text;
+- services, environment: their labels; category: a Category label, else `CATEGORY_RULES`.
+
+Placeholder text (the template's `[bracketed phrases]`) is never taken as a value.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta, timezone
+
+from . import kinds
+from .layouts import LayoutMap, normal_name
+from .template import CATEGORIES, ENVIRONMENTS
+
+Line = tuple[int, str]
+
+# (category, words): the first rule with a word in the title wins, then the same over the
+# summary, trigger and causes; else `issue`.
+CATEGORY_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("deployment", ("deploy", "deployment", "release", "rollout", "roll-out", "rollback",
+                    "canary", "rolled back")),
+    ("configuration", ("config", "configuration", "misconfiguration", "feature flag", "setting",
+                       "dns record", "firewall rule")),
+    ("recovery", ("restore", "restored", "backup", "failover", "data loss", "corruption",
+                  "disaster recovery")),
+    ("monitoring", ("alert", "alerting", "monitoring", "paging", "dashboard", "observability",
+                    "unnoticed")),
+    ("maintenance", ("maintenance", "upgrade", "migration", "patching", "certificate renewal")),
+    ("performance", ("latency", "slow", "slowness", "performance", "throughput", "timeouts",
+                     "lag", "degraded")),
+)
+
+_MONTHS = {m: i + 1 for i, m in enumerate(
+    ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"))}
+_ZONES = {"utc": 0, "gmt": 0, "z": 0, "pst": -8, "pdt": -7, "est": -5, "edt": -4, "cst": -6,
+          "cdt": -5, "mst": -7, "mdt": -6, "cet": 1, "cest": 2, "bst": 1, "ist": 5.5,
+          "jst": 9, "aest": 10, "eet": 2, "eest": 3}
+_ISO_DAY = re.compile(r"\b(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?!\d)")
+_NAMED_DAY = re.compile(
+    r"\b(?:(?P<d1>\d{1,2})(?:st|nd|rd|th)?\s+(?P<m1>[a-z]{3,9})\.?,?\s+(?P<y1>\d{4})"
+    r"|(?P<m2>[a-z]{3,9})\.?\s+(?P<d2>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<y2>\d{4}))\b", re.I)
+_TIME = re.compile(
+    r"(?<![\d:])(?P<h>\d{1,2}):(?P<mi>\d{2})(?::(?P<s>\d{2}))?(?:\.\d+)?\s*(?P<ampm>[ap]\.?m\.?)?"
+    r"(?:\s*(?P<zone>Z\b|[+-]\d{2}:?\d{2}\b|\(?(?:UTC|GMT|[A-Z]{3,4})\)?(?![a-z])))?", re.I)
+_RANGE = re.compile(
+    r"(?:between\s+|from\s+)?(?P<a>\d{1,2}:\d{2}(?:\s*[ap]\.?m\.?)?)\s*(?:[A-Z]{3,4}\s*)?"
+    r"(?:-|–|—|to|and|until)\s*(?P<b>\d{1,2}:\d{2}(?:\s*[ap]\.?m\.?)?)", re.I)
+_SEV_CODE = re.compile(r"\b(sev|p|s)\s*-?\s*([0-5])\b", re.I)
+_TITLE_PREFIX = re.compile(
+    r"^\s*\[?(?:post[- ]?mortem|incident(?: report| review| postmortem| post[- ]?mortem)?|rca|"
+    r"pir|post[- ]incident review|root cause analysis|retrospective)\]?\s*(?:[:\-–—|]\s*|"
+    r"(?:for|of|on)\s+(?:the\s+)?)", re.I)
+_TITLE_SUFFIX = re.compile(
+    r"\s*[:\-–—|]?\s*\b(?:post[- ]?mortem|incident report|rca|retrospective)\b\s*(?=\(|$)", re.I)
+_LABEL_LINE = re.compile(
+    r"^\s{0,3}(?:[-*+]\s+|\d+[.)]\s+)?(?:#{1,6}\s+)?(?:\*\*|__)?(?P<label>[A-Za-z][\w ()/'&-]{0,40}?)"
+    r"(?:\*\*|__)?\s*:\s*(?:\*\*|__)?\s*(?P<value>\S.*)$")
+_TABLE_ROW = re.compile(r"^\s*\|(.+)\|\s*$")
+_MARKUP = re.compile(r"[*_`]+|\[([^\]]*)\]\([^)]*\)")
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One value found in the document, and where (`line 3: Date label`)."""
+
+    value: str
+    where: str
+
+
+def plain(text: str) -> str:
+    """Text without bold/italic/code markers; a markdown link becomes its text."""
+    return _MARKUP.sub(lambda m: m.group(1) or "", text).strip()
+
+
+def labelled_values(lines: list[Line], layout: LayoutMap) -> list[tuple[str, int, str, str]]:
+    """(kind, line, label, value) for each metadata label in the lines, in order."""
+    found: list[tuple[str, int, str, str]] = []
+    for no, line in lines:
+        row = _TABLE_ROW.match(line)
+        if row:
+            cells = [c.strip() for c in row.group(1).split("|")]
+            if len(cells) >= 2:
+                kind = layout.label(plain(cells[0]))
+                value = next((c for c in cells[1:] if c.strip()), "")
+                if kind and value:
+                    found.append((kind, no, plain(cells[0]), value))
+            continue
+        match = _LABEL_LINE.match(line)
+        if match:
+            kind = layout.label(plain(match.group("label")))
+            if kind:
+                found.append((kind, no, match.group("label").strip(), match.group("value")))
+    return found
+
+
+def parse_when(text: str) -> tuple[datetime | None, bool]:
+    """A date (and time) read from free text: (aware UTC datetime, has a time)."""
+    text = plain(text)
+    day = None
+    iso = _ISO_DAY.search(text)
+    rest = text
+    if iso:
+        try:
+            day = datetime(int(iso.group(1)), int(iso.group(2)), int(iso.group(3)))
+        except ValueError:
+            day = None
+        rest = text[iso.end():]
+    if day is None:
+        named = _NAMED_DAY.search(text)
+        if named:
+            month = _MONTHS.get((named.group("m1") or named.group("m2") or "")[:3].lower())
+            d, y = named.group("d1") or named.group("d2"), named.group("y1") or named.group("y2")
+            if month:
+                try:
+                    day = datetime(int(y), month, int(d))
+                except ValueError:
+                    day = None
+                rest = text[named.end():]
+    if day is None:
+        return None, False
+    clock = _clock(rest)
+    if clock is None:
+        return day.replace(tzinfo=UTC), False
+    return _at(day, clock), True
+
+
+def _clock(text: str) -> tuple[int, int, int, float] | None:
+    match = _TIME.search(text)
+    if not match:
+        return None
+    hour, minute = int(match.group("h")), int(match.group("mi"))
+    ampm = (match.group("ampm") or "").lower().replace(".", "")
+    if ampm == "pm" and hour < 12:
+        hour += 12
+    if ampm == "am" and hour == 12:
+        hour = 0
+    if hour > 23 or minute > 59:
+        return None
+    zone = (match.group("zone") or "").strip("() ").lower()
+    offset: float = 0
+    if zone and zone[0] in "+-":
+        digits = zone[1:].replace(":", "")
+        offset = (int(digits[:2]) + int(digits[2:] or 0) / 60) * (1 if zone[0] == "+" else -1)
+    elif zone in _ZONES:
+        offset = _ZONES[zone]
+    return hour, minute, int(match.group("s") or 0), offset
+
+
+def _at(day: datetime, clock: tuple[int, int, int, float]) -> datetime:
+    hour, minute, second, offset = clock
+    zone = timezone(timedelta(hours=offset))
+    return day.replace(hour=hour, minute=minute, second=second, tzinfo=zone).astimezone(UTC)
+
+
+def severity_of(text: str, layout: LayoutMap) -> str | None:
+    """LOW/MEDIUM/HIGH/CRITICAL for `SEV-2`, `P1`, `Major`, `2`; None if not understood."""
+    value = plain(text).strip().lower()
+    code = _SEV_CODE.search(value)
+    if code:
+        key = f"{code.group(1).lower()}{code.group(2)}"
+        if key in layout.severity:
+            return layout.severity[key]
+    compact = normal_name(value).replace(" ", "")
+    if compact in layout.severity:
+        return layout.severity[compact]
+    if compact.isdigit() and f"sev{compact}" in layout.severity:
+        return layout.severity[f"sev{compact}"]
+    for word in re.findall(r"[a-z]+", value):
+        if word in layout.severity:
+            return layout.severity[word]
+    return None
+
+
+def clean_title(text: str) -> str:
+    """A heading as a title: markup and a "Postmortem:" style prefix or suffix removed."""
+    title = plain(text)
+    stripped = _TITLE_PREFIX.sub("", title, count=1)
+    stripped = _TITLE_SUFFIX.sub("", stripped).strip(" -–—:|")
+    return stripped or title
+
+
+def minutes_text(minutes: int) -> str:
+    """`66 minutes`, `2 hours`, `1 hour 5 minutes`."""
+    hours, mins = divmod(minutes, 60)
+    parts = []
+    if hours:
+        parts.append(f"{hours} hour{'s' if hours != 1 else ''}")
+    if mins or not hours:
+        parts.append(f"{mins} minute{'s' if mins != 1 else ''}")
+    return " ".join(parts)
+
+
+def duration_from_range(text: str) -> str | None:
+    """The length of a `between 09:10 and 10:16` / `09:10-10:16` range, in words."""
+    match = _RANGE.search(plain(text))
+    if not match:
+        return None
+    a, b = _clock(match.group("a")), _clock(match.group("b"))
+    if a is None or b is None:
+        return None
+    start, end = a[0] * 60 + a[1], b[0] * 60 + b[1]
+    if end <= start:
+        end += 24 * 60
+    return minutes_text(end - start)
+
+
+def duration_of(text: str) -> str | None:
+    """A duration value the template reads (`66 minutes`), or None."""
+    value = plain(text)
+    if kinds.parse_duration(value) is not None:
+        return value
+    match = re.search(r"(\d+(?:\.\d+)?)\s*(minutes?|mins?|hours?|hrs?|seconds?|days?)\b", value,
+                      re.I)
+    if match and kinds.parse_duration(match.group(0)) is not None:
+        return match.group(0)
+    return duration_from_range(value)
+
+
+def category_of(texts: list[tuple[str, str]]) -> Fact:
+    """The category by `CATEGORY_RULES` over (where, text) pairs, in order."""
+    for where, text in texts:
+        low = f" {text.lower()} "
+        for category, words in CATEGORY_RULES:
+            for word in words:
+                if re.search(rf"(?<![a-z]){re.escape(word)}", low):
+                    return Fact(category, f"inferred: '{word}' in the {where}")
+    return Fact("issue", "inferred: no rule matched (the default)")
+
+
+def environment_of(text: str) -> str | None:
+    low = plain(text).lower()
+    for env in ENVIRONMENTS:
+        if low.startswith(env.lower()[:4]):
+            return env
+    return None
+
+
+def extract(lines: list[Line], *, title_heading: Line | None, timeline: list[Line],
+            frontmatter: dict[str, str], file_stem: str, texts: list[tuple[str, str]],
+            layout: LayoutMap) -> dict[str, Fact]:
+    """Every fact found: keys title, date, severity, duration, services, environment,
+    category. `texts`: (where, text) pairs the category rule reads after the title."""
+    facts: dict[str, Fact] = {}
+    labels = labelled_values(lines, layout)
+
+    def first(kind: str) -> tuple[int, str, str] | None:
+        for k, no, label, value in labels:
+            if k == kind and not kinds.is_placeholder(value) and plain(value):
+                return no, label, value
+        return None
+
+    # -- title
+    if frontmatter.get("title") and not kinds.is_placeholder(frontmatter["title"]):
+        facts["title"] = Fact(clean_title(frontmatter["title"]), "frontmatter: title")
+    elif (hit := first("title")) is not None:
+        facts["title"] = Fact(clean_title(hit[2]), f"line {hit[0]}: {hit[1]} label")
+    elif title_heading is not None and not kinds.is_placeholder(title_heading[1]):
+        facts["title"] = Fact(clean_title(title_heading[1]), f"line {title_heading[0]}: top heading")
+    else:
+        stem = re.sub(r"^\d{4}-\d{2}-\d{2}[-_ ]*", "", file_stem)
+        words = re.sub(r"[-_]+", " ", stem).strip()
+        if words:
+            facts["title"] = Fact(words[:1].upper() + words[1:], "file name")
+    # -- date
+    facts.update(_date_fact(frontmatter, first("date"), first("start"), timeline,
+                            facts.get("title"), file_stem))
+    # -- severity
+    if (hit := first("severity")) is not None and severity_of(hit[2], layout):
+        facts["severity"] = Fact(str(severity_of(hit[2], layout)),
+                                 f"line {hit[0]}: {hit[1]} {plain(hit[2])!r}")
+    elif "title" in facts and _SEV_CODE.search(facts["title"].value):
+        level = severity_of(_SEV_CODE.search(facts["title"].value).group(0), layout)  # type: ignore[union-attr]
+        if level:
+            facts["severity"] = Fact(level, "the title")
+    # -- duration
+    hit = first("duration")
+    if hit is not None and duration_of(hit[2]):
+        facts["duration"] = Fact(str(duration_of(hit[2])), f"line {hit[0]}: {hit[1]} label")
+    else:
+        start, end = first("start"), first("end")
+        if start and end:
+            span = duration_from_range(f"{start[2]} - {end[2]}")
+            a, b = parse_when(start[2])[0], parse_when(end[2])[0]
+            if a and b and parse_when(start[2])[1] and b > a:
+                span = minutes_text(int((b - a).total_seconds() // 60))
+            if span:
+                facts["duration"] = Fact(span, f"lines {start[0]} and {end[0]}: start and end")
+        if "duration" not in facts:
+            for where, text in texts:
+                span = duration_from_range(text)
+                if span:
+                    facts["duration"] = Fact(span, f"a time range in the {where}")
+                    break
+    # -- services, environment, category
+    if (hit := first("services")) is not None:
+        facts["services"] = Fact(", ".join(kinds.split_list(plain(hit[2]))),
+                                 f"line {hit[0]}: {hit[1]} label")
+    if (hit := first("environment")) is not None and environment_of(hit[2]):
+        facts["environment"] = Fact(str(environment_of(hit[2])), f"line {hit[0]}: {hit[1]} label")
+    hit = first("category")
+    if hit is not None and plain(hit[2]).lower() in CATEGORIES:
+        facts["category"] = Fact(plain(hit[2]).lower(), f"line {hit[0]}: {hit[1]} label")
+    else:
+        title = facts["title"].value if "title" in facts else ""
+        facts["category"] = category_of([("title", title), *texts])
+    return facts
+
+
+def _date_fact(frontmatter: dict[str, str], label: tuple[int, str, str] | None,
+               start: tuple[int, str, str] | None, timeline: list[Line],
+               title: Fact | None, file_stem: str) -> dict[str, Fact]:
+    first_entry: tuple[int, datetime | None, tuple[int, int, int, float] | None] | None = None
+    for no, line in timeline:
+        if not line.strip() or line.lstrip().startswith(("#", "|--", "| --", "|:-")):
+            continue
+        when, timed = parse_when(line)
+        clock = _clock(line)
+        if when or clock:
+            first_entry = (no, when if timed or when else None, clock)
+            break
+    candidates: list[tuple[str, str]] = []
+    if frontmatter.get("date"):
+        candidates.append((frontmatter["date"], "frontmatter: date"))
+    for hit, name in ((label, "label"), (start, "start label")):
+        if hit is not None:
+            candidates.append((hit[2], f"line {hit[0]}: {hit[1]} {name}"))
+    for text, where in candidates:
+        when, timed = parse_when(text)
+        if when is None:
+            continue
+        if not timed and first_entry and first_entry[2] is not None:
+            entry_day = first_entry[1]
+            if entry_day is None or entry_day.date() == when.date():
+                combined = _at(when.replace(tzinfo=None), first_entry[2])
+                return {"date": Fact(kinds.format_date(combined),
+                                     f"{where}, time of the first timeline entry "
+                                     f"(line {first_entry[0]})")}
+        return {"date": Fact(kinds.format_date(when), where)}
+    if first_entry and first_entry[1] is not None:
+        return {"date": Fact(kinds.format_date(first_entry[1]),
+                             f"line {first_entry[0]}: first timeline entry")}
+    for text, where in ((title.value if title else "", "the title"), (file_stem, "file name")):
+        when, _ = parse_when(text.replace("_", "-"))
+        if when:
+            return {"date": Fact(kinds.format_date(when), where)}
+    return {}

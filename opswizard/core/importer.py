@@ -1,0 +1,368 @@
+"""Turn a postmortem in another layout into an entry: mapped, never refused, nothing lost.
+
+`convert(data, name, layout)` returns a `Conversion`: the entry's bytes and what the dry run
+shows (which heading went where, the facts found and where, the sections kept as they are,
+control characters removed and secrets redacted). It never raises.
+
+How: the document is cut into parts (`import_segment`); the parts the map knows are written
+under the template's headings, as the template reads them (`import_items`); the Issue
+Summary is filled with the facts found (`import_meta`); the rest is kept byte for byte, the
+preamble (title, metadata lines) first and the sections the template has no place for last,
+in order. That text is read back by the one parser `show` and `validate` use, and written by
+the one renderer: what import shows is what the file holds. Before anything is returned the
+result is checked (`import_check`): read back it must write the same bytes, and every
+non-empty source line must be in it; if not, the mapping is made more conservative, down to
+keeping every section as it is.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+
+from . import import_check, import_items, import_meta
+from .checklist import evaluate
+from .import_meta import Fact
+from .import_segment import BOLD_LEVEL, Block, Document, segment
+from .layouts import LayoutMap
+from .model import EntryBase
+from .parse import parse_bytes, parse_text
+from .redaction import redact
+from .render import render_bytes
+from .sanitize import strip_controls
+from .template import FIELD_BY_KEY, SECTION_BY_KEY, SECTIONS, SectionKind
+
+SOURCE_KEY = "imported_from"
+HASH_KEY = "import_sha256"
+Line = tuple[int, str]
+
+# A FIELDS section whose heading is there but whose body is prose: the field the prose fills.
+PROSE_FIELD = {"issue_summary": "system_state", "context": "system_state",
+               "root_cause_analysis": "primary_cause"}
+# Issue Summary / Context facts, by field key.
+FACT_FIELDS = {"date": "date", "category": "category", "title": "title", "severity": "severity",
+               "duration": "duration", "services": "related_services",
+               "environment": "environment"}
+
+
+@dataclass
+class Conversion:
+    """One source file, converted (or skipped, with why)."""
+
+    name: str
+    sha256: str
+    data: bytes | None = None
+    entry: EntryBase | None = None
+    skipped: str = ""
+    native: bool = False  # already in the template's layout: read as `show` reads it
+    mappings: list[tuple[int, str, str]] = field(default_factory=list)  # line, heading, target
+    facts: dict[str, Fact] = field(default_factory=dict)
+    kept: list[tuple[int, str]] = field(default_factory=list)  # extra sections, in order
+    changes: list[str] = field(default_factory=list)  # controls removed, secrets redacted
+    structure: set[int] = field(default_factory=set)  # mapped headings, table header rows
+    lost: list[Line] = field(default_factory=list)
+    fallback: str = ""  # how far the mapping was narrowed to keep every line
+    source_lines: list[Line] = field(default_factory=list)
+
+    @property
+    def status(self) -> str:
+        return self.entry.status if self.entry is not None else ""
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def convert(data: bytes, name: str, layout: LayoutMap, keep_secrets: bool = False
+            ) -> Conversion:
+    """Convert one file's bytes. Never raises: a file it cannot use comes back skipped."""
+    result = Conversion(name, sha256(data))
+    try:
+        _convert(result, data, layout, keep_secrets)
+    except RecursionError:  # pragma: no cover - defensive
+        result.skipped = "nested too deeply to read"
+    return result
+
+
+def _convert(result: Conversion, data: bytes, layout: LayoutMap, keep_secrets: bool) -> None:
+    first = parse_bytes(data)
+    if not first.writable:
+        errors = [f.message for f in first.findings if f.level == "error"]
+        result.skipped = errors[0] if errors else "cannot be read safely"
+        return
+    bom = data.startswith(b"\xef\xbb\xbf")
+    text = data.decode("utf-8").removeprefix("\ufeff")
+    crlf = "\r\n" in text.split("\n", 1)[0] + "\n" if "\n" in text else False
+    text = text.replace("\r\n", "\n")
+    fm_text, body, body_line = _split(text)
+    lines = []
+    for offset, line in enumerate(body.split("\n")):
+        clean = strip_controls(line)
+        if clean != line:
+            result.changes.append(f"line {body_line + offset}: control characters removed")
+        lines.append((body_line + offset, clean))
+    if not keep_secrets:
+        lines = _redacted(lines, result)
+    result.source_lines = [(n, t) for n, t in lines if t.strip()]
+    if not any(t.strip() for _, t in lines) and not (fm_text or "").strip():
+        result.skipped = "empty file"
+        return
+    doc = segment(lines, layout)
+    fm_text = _with_source_keys(fm_text or "", result)
+    facts = _facts(doc, fm_text, lines, result.name, layout)
+    result.facts = facts
+    native = bool(first.entry.present_sections()) and all(
+        b.target is None or b.target.is_keep or b.target.layout == "template" for b in doc.blocks)
+    attempts = ["native"] if native else []
+    attempts += ["full", "sections only", "nothing mapped"]
+    for level in attempts:
+        body_text, info = (_native_body(lines), _Info()) if level == "native" else \
+            _build(doc, facts, level)
+        text_out = f"---\n{fm_text}---\n{body_text}"
+        if crlf:
+            text_out = text_out.replace("\n", "\r\n")
+        entry = parse_bytes(("\ufeff" if bom else "").encode() + text_out.encode()).entry
+        if level == "native":
+            _fill(entry, facts)
+        _settle_status(entry, fm_text)
+        out = render_bytes(entry)
+        lost = import_check.lost_lines(result.source_lines, out, entry, info.structure,
+                                       info.values)
+        stable = render_bytes(parse_bytes(out).entry) == out
+        if stable and not lost:
+            result.data, result.entry, result.native = out, entry, level == "native"
+            result.mappings, result.kept, result.structure = info.mappings, info.kept, \
+                info.structure
+            if level == "native":
+                result.mappings = [(b.line, b.name, b.target.describe()) for b in doc.blocks
+                                   if b.mapped and b.target is not None]
+            result.fallback = "" if level in ("native", "full") else level
+            return
+        result.lost = lost
+    result.skipped = (f"{len(result.lost)} line(s) would be lost "
+                      f"(first: line {result.lost[0][0]})" if result.lost
+                      else "the entry would not read back the same")
+
+
+def _split(text: str) -> tuple[str | None, str, int]:
+    from . import frontmatter as fm
+
+    try:
+        return fm.split(text)
+    except fm.FrontmatterError:
+        return None, text, 1
+
+
+def _redacted(lines: list[Line], result: Conversion) -> list[Line]:
+    text, found = redact("\n".join(t for _, t in lines))
+    if not found:
+        return lines
+    new = text.split("\n")
+    if len(new) != len(lines):  # pragma: no cover - a redactor must keep the line count
+        result.changes.append("secrets: redaction changed the line count; not applied")
+        return lines
+    first = lines[0][0] if lines else 1
+    for item in found:
+        result.changes.append(f"line {first + item.line - 1}: {item.what} redacted")
+    return [(no, t) for (no, _), t in zip(lines, new, strict=True)]
+
+
+def _with_source_keys(fm_text: str, result: Conversion) -> str:
+    from .frontmatter import scalar
+
+    if re.search(rf"^{HASH_KEY}\s*:", fm_text, re.M):
+        return fm_text  # imported before: the first import's source stays on record
+    if fm_text and not fm_text.endswith("\n"):
+        fm_text += "\n"
+    return (fm_text + f"{SOURCE_KEY}: {scalar(result.name)}\n"
+            f"{HASH_KEY}: {result.sha256}\n")
+
+
+def _frontmatter_values(fm_text: str) -> dict[str, str]:
+    values = {}
+    for key in ("title", "date", "severity"):
+        match = re.search(rf"^{key}\s*:\s*(.+?)\s*$", fm_text, re.M)
+        if match:
+            values[key] = match.group(1).strip("'\"")
+    return values
+
+
+def _facts(doc: Document, fm_text: str, lines: list[Line], name: str, layout: LayoutMap
+           ) -> dict[str, Fact]:
+    timeline = next((b.lines for b in doc.blocks if "timeline" in b.name.lower()), [])
+    texts: list[tuple[str, str]] = []
+    for key, where in (("system_state", "summary"), ("impact", "impact"),
+                       ("trigger", "trigger"), ("primary_cause", "root cause")):
+        for block in doc.blocks:
+            if block.target is not None and block.target.key == key:
+                texts.append((where, "\n".join([block.inline, *(t for _, t in block.lines)])))
+    stem = re.sub(r"\.[A-Za-z0-9]+$", "", name.replace("\\", "/").rsplit("/", 1)[-1])
+    return import_meta.extract(
+        [line for line in lines if not _in_fence_line(line)], title_heading=doc.title,
+        timeline=timeline, frontmatter=_frontmatter_values(fm_text), file_stem=stem,
+        texts=texts, layout=layout)
+
+
+def _in_fence_line(line: Line) -> bool:
+    return False  # labels inside fences are rare; the segmenter already kept fences whole
+
+
+def _native_body(lines: list[Line]) -> str:
+    return "\n".join(t for _, t in lines)
+
+
+def _fill(entry: EntryBase, facts: dict[str, Fact]) -> None:
+    """An entry in the template's layout: facts fill only the fields it leaves empty."""
+    for fact_key, field_key in FACT_FIELDS.items():
+        if fact_key in facts and not entry.get(field_key).strip():
+            entry.set(field_key, facts[fact_key].value)
+
+
+def _settle_status(entry: EntryBase, fm_text: str) -> None:
+    if re.search(r"^status\s*:", fm_text, re.M):
+        return  # the source said
+    entry.status = "final" if evaluate(entry).passed else "draft"
+
+
+# -- building the template's text ------------------------------------------------------------
+@dataclass
+class _Info:
+    mappings: list[tuple[int, str, str]] = field(default_factory=list)
+    kept: list[tuple[int, str]] = field(default_factory=list)
+    structure: set[int] = field(default_factory=set)
+    values: list[str] = field(default_factory=list)  # field values taken from labels
+
+
+def _raw(block: Block) -> list[str]:
+    return [t for _, t in block.heading] + [t for _, t in block.lines]
+
+
+def _usable(block: Block, level: str) -> bool:
+    if not block.mapped or block.target is None or level == "nothing mapped":
+        return False
+    body = ([(0, block.inline)] if block.inline else []) + block.lines
+    if import_items.is_placeholder_body(body):
+        return False
+    if block.target.is_field:
+        if level != "full":
+            return False
+        first = next((t for _, t in body if t.strip()), "")
+        return not re.match(r"^\s*(`{3,}|~{3,})", first)
+    return True
+
+
+def _build(doc: Document, facts: dict[str, Fact], level: str) -> tuple[str, _Info]:
+    info = _Info()
+    usable = [b for b in doc.blocks if _usable(b, level)]
+    first_used = doc.blocks.index(usable[0]) if usable else len(doc.blocks)
+    head = [t for _, t in doc.preamble]
+    for block in doc.blocks[:first_used]:
+        head.extend(_raw(block))
+        info.kept.append((block.line, block.name + " (in place)"))
+    tail_blocks = [b for b in doc.blocks[first_used:] if b not in usable]
+    fields: dict[str, list[Block]] = {}
+    sections: dict[str, list[Block]] = {}
+    for block in usable:
+        assert block.target is not None
+        key = block.target.key
+        spec = SECTION_BY_KEY.get(key)
+        if spec is not None and spec.kind is SectionKind.FIELDS and key in PROSE_FIELD:
+            probe = parse_text("### " + spec.heading + "\n" + "\n".join(t for _, t in block.lines))
+            if probe.entry.section(key).model_dump(exclude={"extra"}) == \
+                    type(probe.entry.section(key))().model_dump(exclude={"extra"}):
+                if level != "full":
+                    tail_blocks.append(block)
+                    continue
+                key = PROSE_FIELD[key]
+        (fields if key in FIELD_BY_KEY else sections).setdefault(key, []).append(block)
+        info.structure.update(no for no, _ in block.heading)
+        info.mappings.append((block.line, block.name, _describe(key)))
+    tail_blocks.sort(key=lambda b: b.line)
+    out = ["\n".join(head).strip("\n")] if "".join(head).strip() else []
+    for spec in SECTIONS:
+        text = _section_text(spec.key, fields, sections, facts, info)
+        if text is not None:
+            out.append(text)
+    if tail_blocks:
+        first = tail_blocks[0]
+        if "additional_notes" not in sections and (first.level > 3 or len(first.heading) > 1):
+            out.append("### Additional Notes")
+        for block in tail_blocks:
+            out.append("\n".join(_raw(block)).strip("\n"))
+            info.kept.append((block.line, block.name))
+    return "\n\n".join(out) + "\n", info
+
+
+def _describe(key: str) -> str:
+    if key in FIELD_BY_KEY:
+        section, spec = FIELD_BY_KEY[key]
+        return f"{section.heading} / {spec.label}"
+    return SECTION_BY_KEY[key].heading
+
+
+def _section_text(key: str, fields: dict[str, list[Block]], sections: dict[str, list[Block]],
+                  facts: dict[str, Fact], info: _Info) -> str | None:
+    spec = SECTION_BY_KEY[key]
+    if spec.kind is SectionKind.FIELDS:
+        native = [t for b in sections.get(key, []) for t in _body_lines(b)]
+        present = set()
+        if native:
+            probe = parse_text(f"### {spec.heading}\n" + "\n".join(native)).entry.section(key)
+            present = {f.key for f in spec.fields if getattr(probe, f.key).strip()}
+        lines = [t for t in native]
+        for f in spec.fields:
+            if f.key in present:
+                continue
+            value = _field_from(f.key, fields, facts, info)
+            if value:
+                lines.append(f"- **{f.label}**: {value}")
+        return f"### {spec.heading}\n" + "\n".join(lines) if lines else None
+    blocks = sections.get(key, [])
+    if not blocks:
+        return None
+    body: list[str] = []
+    for index, block in enumerate(blocks):
+        if block.target is not None and (block.target.subheading or index > 0) \
+                and block.target.layout != "template":
+            body.append(block.heading[0][1] if block.level == BOLD_LEVEL and not block.inline
+                        else f"#### {block.name}")
+            if block.level != BOLD_LEVEL or block.inline:
+                info.structure.discard(block.line)
+        lines = ([(block.line, block.inline)] if block.inline else []) + block.lines
+        if spec.kind is SectionKind.ACTIONS:
+            converted, structure = import_items.action_body(lines)
+            info.structure.update(structure)
+        elif spec.kind in (SectionKind.STEPS, SectionKind.BULLETS, SectionKind.LABELLED):
+            converted = import_items.list_body(spec.kind, lines)
+        else:
+            converted = [import_items.demote(t) for _, t in lines]
+        body.extend(converted)
+        body.append("")
+    text = "\n".join(body).strip("\n")
+    return f"### {spec.heading}" + (f"\n{text}" if text else "")
+
+
+def _body_lines(block: Block) -> list[str]:
+    return ([block.inline] if block.inline else []) + [import_items.demote(t)
+                                                       for _, t in block.lines]
+
+
+def _field_from(key: str, fields: dict[str, list[Block]], facts: dict[str, Fact],
+                info: _Info) -> str:
+    for fact_key, field_key in FACT_FIELDS.items():
+        if field_key == key and fact_key in facts:
+            info.values.append(facts[fact_key].value)
+            return facts[fact_key].value
+    blocks = fields.get(key, [])
+    if not blocks:
+        return ""
+    value = import_items.field_value(blocks[0].inline, blocks[0].lines)
+    for block in blocks[1:]:
+        more = import_items.field_value(block.inline, block.lines)
+        label = "" if block.level == BOLD_LEVEL and not block.inline else block.name
+        value += "\n\n    **" + (label or block.name) + "**\n\n" + "\n".join(
+            "    " + t if t.strip() else "" for t in more.split("\n"))
+        if block.level == BOLD_LEVEL and not block.inline:
+            info.structure.discard(block.line)
+    return value
