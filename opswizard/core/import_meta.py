@@ -65,7 +65,8 @@ _TITLE_PREFIX = re.compile(
 _TITLE_SUFFIX = re.compile(
     r"\s*[:\-–—|]?\s*\b(?:post[- ]?mortem|incident report|rca|retrospective)\b\s*(?=\(|$)", re.I)
 _LABEL_LINE = re.compile(
-    r"^\s{0,3}(?:[-*+]\s+|\d+[.)]\s+)?(?:#{1,6}\s+)?(?:\*\*|__)?(?P<label>[A-Za-z][\w ()/'&-]{0,40}?)"
+    r"^\s{0,3}(?:[-*+]\s+|\d+[.)]\s+)?(?:#{1,6}\s+)?(?:\*\*|__)?"
+    r"(?P<label>[A-Za-z][\w ()/'&-]{0,40}?)"
     r"(?:\*\*|__)?\s*:\s*(?:\*\*|__)?\s*(?P<value>\S.*)$")
 _TABLE_ROW = re.compile(r"^\s*\|(.+)\|\s*$")
 _MARKUP = re.compile(r"[*_`]+|\[([^\]]*)\]\([^)]*\)")
@@ -267,7 +268,8 @@ def extract(lines: list[Line], *, title_heading: Line | None, timeline: list[Lin
     elif (hit := first("title")) is not None:
         facts["title"] = Fact(clean_title(hit[2]), f"line {hit[0]}: {hit[1]} label")
     elif title_heading is not None and not kinds.is_placeholder(title_heading[1]):
-        facts["title"] = Fact(clean_title(title_heading[1]), f"line {title_heading[0]}: top heading")
+        facts["title"] = Fact(clean_title(title_heading[1]),
+                              f"line {title_heading[0]}: top heading")
     else:
         stem = re.sub(r"^\d{4}-\d{2}-\d{2}[-_ ]*", "", file_stem)
         words = re.sub(r"[-_]+", " ", stem).strip()
@@ -281,7 +283,8 @@ def extract(lines: list[Line], *, title_heading: Line | None, timeline: list[Lin
         facts["severity"] = Fact(str(severity_of(hit[2], layout)),
                                  f"line {hit[0]}: {hit[1]} {plain(hit[2])!r}")
     elif "title" in facts and _SEV_CODE.search(facts["title"].value):
-        level = severity_of(_SEV_CODE.search(facts["title"].value).group(0), layout)  # type: ignore[union-attr]
+        code = _SEV_CODE.search(facts["title"].value)
+        level = severity_of(code.group(0), layout) if code else None
         if level:
             facts["severity"] = Fact(level, "the title")
     # -- duration

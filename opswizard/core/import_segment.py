@@ -14,7 +14,8 @@ Line = tuple[int, str]
 _ATX = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?[ \t]*$")
 _SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
 _BOLD = re.compile(
-    r"^ {0,3}(?P<q>\*\*|__)(?P<name>[^*_\n]{1,80}?)(?P<c1>:?)(?P=q)(?P<c2>[ \t]*:?)[ \t]*(?P<rest>.*)$")
+    r"^ {0,3}(?P<q>\*\*|__)(?P<name>[^*_\n]{1,80}?)(?P<c1>:?)(?P=q)"
+    r"(?P<c2>[ \t]*:?)[ \t]*(?P<rest>.*)$")
 _PLAIN_LABEL = re.compile(r"^(?P<name>[A-Z][\w '’&/?()-]{1,80}?):[ \t]*$")
 _LIST_OR_QUOTE = re.compile(r"^\s*(?:[-*+>]|\d{1,9}[.)])(?:\s|$)|^\s*\|")
 BOLD_LEVEL = 7

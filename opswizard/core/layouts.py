@@ -86,7 +86,8 @@ HEADING_TABLE: tuple[tuple[str, dict[str, str | tuple[str, str]]], ...] = (
         "How'd we do": "learning_points",
         "What didn't go so well": ("learning_points", _S),
         "What could have gone better": ("learning_points", _S), "Messaging": KEEP,
-        "Internal messaging": KEEP, "External messaging": KEEP, "Resolution steps": "resolution_steps",
+        "Internal messaging": KEEP, "External messaging": KEEP,
+        "Resolution steps": "resolution_steps",
     }),
     ("Atlassian", {
         "Incident summary": "system_state", "Leadup": "secondary_causes",
@@ -102,7 +103,8 @@ HEADING_TABLE: tuple[tuple[str, dict[str, str | tuple[str, str]]], ...] = (
         "Incident review": KEEP,
     }),
     ("Azure/AKS", {
-        "Summary of impact": "impact", "Customer impact": "impact", "Mitigation": "resolution_steps",
+        "Summary of impact": "impact", "Customer impact": "impact",
+        "Mitigation": "resolution_steps",
         "Next steps": "follow_up_actions", "What went wrong and why": "primary_cause",
         "How did we respond": "resolution_steps",
         "How are we making incidents like this less likely or less impactful": "follow_up_actions",
