@@ -81,3 +81,16 @@ def test_show_map_prints_the_map_and_a_team_can_extend_it(kb: Path, tmp_path: Pa
     written = Path(run("import", str(source)).stdout.removeprefix("wrote ").strip())
     assert json.loads(run("show", "--json", str(written)).stdout)["impact"] == \
         "All writes failed."
+
+
+def test_secrets_are_redacted_and_listed_unless_kept(kb: Path, tmp_path: Path) -> None:
+    source = tmp_path / "leak.md"
+    source.write_text("# Queue stall\n\n## Summary\nThe worker used AKIAIOSFODNN7EXAMPLE "
+                      "to reach the bucket.\n")
+    dry = run("import", "--dry-run", str(source))
+    assert "line 4: aws access key redacted" in dry.stderr
+    written = Path(run("import", str(source)).stdout.removeprefix("wrote ").strip())
+    text = written.read_text()
+    assert "AKIAIOSFODNN7EXAMPLE" not in text and "<redacted:aws-access-key>" in text
+    kept = run("import", "--keep-secrets", "--kb", str(tmp_path / "other"), str(source))
+    assert "AKIAIOSFODNN7EXAMPLE" in Path(kept.stdout.removeprefix("wrote ").strip()).read_text()

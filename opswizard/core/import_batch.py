@@ -107,27 +107,31 @@ def sources(paths: Iterable[Path]) -> list[tuple[Path, str, str]]:
 def plan(root: Path, paths: Iterable[Path], layout: LayoutMap, *, update: bool = False,
          keep_secrets: bool = False, progress: Progress | None = None) -> list[Planned]:
     """What importing the paths would do; nothing is written."""
+    from .secrets import load_allowlist
+
     known = Known.scan(root)
+    allowlist = load_allowlist(root)
     todo = sources(paths)
     out: list[Planned] = []
     for done, (path, name, problem) in enumerate(todo):
         if progress:
             progress(done, len(todo))
-        out.append(_plan_one(root, path, name, problem, layout, known, update, keep_secrets))
+        out.append(_plan_one(root, path, name, problem, layout, known, update, keep_secrets,
+                              allowlist))
     if progress:
         progress(len(todo), len(todo))
     return out
 
 
 def _plan_one(root: Path, path: Path, name: str, problem: str, layout: LayoutMap, known: Known,
-              update: bool, keep_secrets: bool) -> Planned:
+              update: bool, keep_secrets: bool, allowlist: frozenset[str]) -> Planned:
     if problem:
         return Planned(path, name, "skip", reason=problem)
     try:
         data = store.read_bytes(path)
     except store.StoreError as exc:
         return Planned(path, name, "skip", reason=str(exc).removeprefix(f"{path}: "))
-    conversion = convert(data, name, layout, keep_secrets)
+    conversion = convert(data, name, layout, keep_secrets, allowlist)
     if conversion.skipped or conversion.entry is None or conversion.data is None:
         return Planned(path, name, "skip", conversion, reason=conversion.skipped)
     if conversion.sha256 in known.by_hash:

@@ -74,18 +74,22 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def convert(data: bytes, name: str, layout: LayoutMap, keep_secrets: bool = False
-            ) -> Conversion:
-    """Convert one file's bytes. Never raises: a file it cannot use comes back skipped."""
+def convert(data: bytes, name: str, layout: LayoutMap, keep_secrets: bool = False,
+            allowlist: frozenset[str] = frozenset()) -> Conversion:
+    """Convert one file's bytes. Never raises: a file it cannot use comes back skipped.
+
+    Secrets are redacted (each listed in `changes`) unless `keep_secrets`; `allowlist`:
+    fingerprints of values that are not secrets (`secrets.load_allowlist`)."""
     result = Conversion(name, sha256(data))
     try:
-        _convert(result, data, layout, keep_secrets)
+        _convert(result, data, layout, keep_secrets, allowlist)
     except RecursionError:  # pragma: no cover - defensive
         result.skipped = "nested too deeply to read"
     return result
 
 
-def _convert(result: Conversion, data: bytes, layout: LayoutMap, keep_secrets: bool) -> None:
+def _convert(result: Conversion, data: bytes, layout: LayoutMap, keep_secrets: bool,
+             allowlist: frozenset[str]) -> None:
     first = parse_bytes(data)
     if not first.writable:
         errors = [f.message for f in first.findings if f.level == "error"]
@@ -103,7 +107,9 @@ def _convert(result: Conversion, data: bytes, layout: LayoutMap, keep_secrets: b
             result.changes.append(f"line {body_line + offset}: control characters removed")
         lines.append((body_line + offset, clean))
     if not keep_secrets:
-        lines = _redacted(lines, result)
+        lines = _redacted(lines, result, allowlist)
+        if result.skipped:
+            return
     result.source_lines = [(n, t) for n, t in lines if t.strip()]
     if not any(t.strip() for _, t in lines) and not (fm_text or "").strip():
         result.skipped = "empty file"
@@ -154,13 +160,14 @@ def _split(text: str) -> tuple[str | None, str, int]:
         return None, text, 1
 
 
-def _redacted(lines: list[Line], result: Conversion) -> list[Line]:
-    text, found = redact("\n".join(t for _, t in lines))
+def _redacted(lines: list[Line], result: Conversion, allowlist: frozenset[str]) -> list[Line]:
+    text, found = redact("\n".join(t for _, t in lines), allowlist)
     if not found:
         return lines
     new = text.split("\n")
-    if len(new) != len(lines):  # pragma: no cover - a redactor must keep the line count
-        result.changes.append("secrets: redaction changed the line count; not applied")
+    if len(new) != len(lines):  # a secret over several lines (a private key)
+        result.skipped = (f"a secret spans lines {found[0].line}-: remove it, or import "
+                          "with --keep-secrets")
         return lines
     first = lines[0][0] if lines else 1
     for item in found:

@@ -1,36 +1,26 @@
-"""The one place import redacts secrets: `opswizard.core.secrets.redact` when it exists.
+"""Secrets redacted from what import brings in, through `opswizard.core.secrets`.
 
-Until the secrets scanner lands, `redact` finds nothing and changes nothing; once it does,
-every imported text goes through it and each redaction is listed in the dry run.
+Each redaction is listed (line and kind, never the secret) so the dry run can show it;
+`--keep-secrets` skips this step.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+
+from . import secrets
 
 
 @dataclass(frozen=True)
 class Redacted:
-    """One secret replaced: its 1-based line in the text and what it was (`AWS key`)."""
+    """One secret replaced: its 1-based line in the text and what it was (`aws access key`)."""
 
     line: int
     what: str
 
 
-def redact(text: str) -> tuple[str, list[Redacted]]:
-    """The text with secrets replaced, and each replacement; the text itself if no scanner."""
-    try:
-        from . import secrets  # type: ignore[attr-defined]
-    except ImportError:
-        return text, []
-    scanner: Any = getattr(secrets, "redact", None)
-    if scanner is None:
-        return text, []
-    result = scanner(text)
-    if isinstance(result, str):
-        return result, ([Redacted(0, "secret")] if result != text else [])
-    new_text, found = result
-    return new_text, [Redacted(int(getattr(f, "line", 0) or 0),
-                               str(getattr(f, "kind", None) or getattr(f, "what", "secret")))
-                      for f in found]
+def redact(text: str, allowlist: Iterable[str] = ()) -> tuple[str, list[Redacted]]:
+    """The text with each secret replaced by `<redacted:KIND>`, and each replacement."""
+    new_text, found = secrets.redact(text, allowlist=allowlist)
+    return new_text, [Redacted(f.line, f.label) for f in found]
