@@ -239,15 +239,15 @@ def list_entries(
 
     Files that cannot be read as entries are reported on stderr (exit 1).
     """
-    from .core import kbindex
+    from .core.kbdb import KbIndex
     from .core.tags import normalise_tag
 
     root = _root(ctx, kb)
-    snapshot = kbindex.load(root, Progress("Indexing"))  # parses only what changed
-    bad = snapshot.bad
+    index = KbIndex.open(root, Progress("Indexing"))  # parses only what changed
+    bad = index.bad()
     wanted_tags = {normalise_tag(t) for t in tags}
     rows = []
-    for _, entry in snapshot.newest_first():
+    for entry in index.entries():  # newest first
         if category and entry.category != category.lower():
             continue
         if severity and entry.severity != severity.upper():
@@ -256,11 +256,7 @@ def list_entries(
             continue
         if wanted_tags and not wanted_tags <= set(entry.tags):
             continue
-        row = {  # the fields and order of `views.summary(entry)`
-            "id": entry.id, "date": entry.date, "category": entry.category,
-            "severity": entry.severity, "title": entry.title, "status": entry.status,
-            "tags": list(entry.tags), "completeness": entry.percent,
-        }
+        row = entry.listed()  # the template's listed fields, then completeness
         row["path"] = entry.key.replace("/", os.sep)  # relative to the root
         rows.append(row)
     if as_json:
@@ -299,28 +295,21 @@ def search(ctx: click.Context, query: tuple[str, ...], as_json: bool, limit: int
     is printed as `SCORE  DATE  SEVERITY  TITLE  PATH  (why)`. Exits 0 when
     something matched, 1 when nothing did.
     """
-    from .core.index import KnowledgeIndex
-    from .core.suggest import Suggester
+    from .core.search import open_search
 
     root = _root(ctx, kb)
-    index = KnowledgeIndex.build(root, Progress("Indexing"))  # parses only what changed
+    found = open_search(root, Progress("Indexing"))  # parses only what changed
     text = " ".join(query)
     rows = []
-    for match in Suggester(index).search_matches(text, limit):
-        record = match.record
-        path = Path(record.path)
+    for hit in found.search(text, limit):
+        entry = hit.summary
+        assert entry is not None
         rows.append({
-            "title": record.title,
-            "path": str(path.relative_to(root) if path.is_relative_to(root) else path),
-            "score": match.score,
-            "reason": match.reason,
-            "date": record.date,
-            "category": record.category,
-            "severity": record.severity,
-            "status": record.status,
-            "tags": list(record.tags),
-            "services": list(record.services),
-            "id": record.id,
+            "title": entry.title, "path": entry.key.replace("/", os.sep),
+            "score": hit.score, "reason": hit.reason, "date": entry.date,
+            "category": entry.category, "severity": entry.severity,
+            "status": entry.status, "tags": list(entry.tags),
+            "services": list(entry.services), "id": entry.id,
         })
     if as_json:
         click.echo(dumps({"root": str(root), "query": text, "entries": rows}, indent=2))
@@ -332,7 +321,7 @@ def search(ctx: click.Context, query: tuple[str, ...], as_json: bool, limit: int
             click.echo(clean_line(line))
         if not rows:
             click.echo(clean_line(f"no entries match {text!r} in {root}"), err=True)
-    for path, error in index.bad:
+    for path, error in found.kb.bad():
         click.echo(clean_line(f"{path}:0: warning: not searched: {error}"), err=True)
     ctx.exit(0 if rows else 1)
 

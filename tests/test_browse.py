@@ -11,7 +11,8 @@ import pytest
 from textual.screen import Screen
 from textual.widgets import Input, Markdown, Static
 
-from opswizard.core import kbindex, store
+from opswizard.core import store
+from opswizard.core.kbdb import KbIndex
 from opswizard.core.model import new_entry
 from opswizard.core.render import render_bytes
 from opswizard.tui.app import OpsWizardApp
@@ -330,13 +331,13 @@ async def test_reload_picks_up_new_files(kb: Path) -> None:
 
 async def test_interactive_while_loading(kb: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     gate = threading.Event()
-    real = kbindex.load
+    real = KbIndex.open
 
     def slow_load(root: Path, *args, **kwargs):  # type: ignore[no-untyped-def]
         gate.wait(5)
         return real(root, *args, **kwargs)
 
-    monkeypatch.setattr(kbindex, "load", slow_load)
+    monkeypatch.setattr(KbIndex, "open", slow_load)
     async with OpsWizardApp(kb).run_test(size=SIZE) as pilot:
         await pilot.pause()
         screen = pilot.app.screen

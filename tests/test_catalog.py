@@ -1,4 +1,4 @@
-"""The browser's pure core: rows, facets, the fuzzy filter and links between entries."""
+"""The browser's pure core: rows, facets, the filter (the one search) and links between entries."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ import pytest
 
 from opswizard.core import catalog, store
 from opswizard.core.catalog import Facets
+from opswizard.core.kbdb import KbIndex
+from opswizard.core.search import Search
 from opswizard.core.links import LinkGraph, hrefs
 from opswizard.core.model import Item, new_entry
 
@@ -28,6 +30,13 @@ def titles(rows: list[catalog.Row]) -> list[str]:
     return [row.title for row in rows]
 
 
+def search(rows: list[catalog.Row], query: str, facets: Facets | None = None
+           ) -> list[catalog.Row]:
+    """What the browser shows: the rows the one search keeps for the query, in its order."""
+    found = Search(KbIndex.open(KB))
+    return catalog.narrow(rows, facets, found.filter_keys(query))
+
+
 def test_rows_newest_first_then_broken_files(rows: list[catalog.Row]) -> None:
     dates = [row.date for row in rows if not row.broken]
     assert dates == sorted(dates, reverse=True)
@@ -37,45 +46,45 @@ def test_rows_newest_first_then_broken_files(rows: list[catalog.Row]) -> None:
 
 def test_row_summarises_entry(rows: list[catalog.Row]) -> None:
     first = rows[0]
-    assert (first.date, first.severity, first.category, first.status) == (
+    assert (first.day, first.severity, first.category, first.status) == (
         "2025-07-09", "HIGH", "issue", "final")
     assert first.tags == ("connection-pool", "database")
     assert 0 < first.percent <= 100
 
 
 def test_search_matches_title_tags_services_and_symptoms(rows: list[catalog.Row]) -> None:
-    assert titles(catalog.search(rows, "canary")) == ["Failed Canary Rollout of Orchestrator v2"]
-    assert "Redis Timeout Misconfiguration After Upgrade" in titles(catalog.search(rows, "504s"))
-    assert "Restoring Agent State From Backups" in titles(catalog.search(rows, "state store"))
-    assert len(catalog.search(rows, "database")) == 3  # a tag
+    assert titles(search(rows, "canary")) == ["Failed Canary Rollout of Orchestrator v2"]
+    assert "Redis Timeout Misconfiguration After Upgrade" in titles(search(rows, "504s"))
+    assert "Restoring Agent State From Backups" in titles(search(rows, "state store"))
+    assert len(search(rows, "database")) == 3  # a tag
 
 
 def test_search_tolerates_a_typo_and_needs_every_word(rows: list[catalog.Row]) -> None:
-    assert "Slow Search Queries on Context Index" in titles(catalog.search(rows, "serach"))
-    assert catalog.search(rows, "pool canary") == []
+    assert "Slow Search Queries on Context Index" in titles(search(rows, "serach"))
+    assert search(rows, "pool canary") == []
 
 
 def test_search_ranks_title_matches_first(rows: list[catalog.Row]) -> None:
-    found = titles(catalog.search(rows, "orchestrator"))
+    found = titles(search(rows, "orchestrator"))
     assert found[0] == "Failed Canary Rollout of Orchestrator v2"  # title beats services
 
 
 def test_empty_query_keeps_order(rows: list[catalog.Row]) -> None:
-    assert catalog.search(rows, "  ") == rows
+    assert search(rows, "  ") == rows
 
 
 def test_broken_file_found_by_name(rows: list[catalog.Row]) -> None:
-    assert [row.key for row in catalog.search(rows, "broken")] == [
+    assert [row.key for row in search(rows, "broken")] == [
         "issues/general/broken-frontmatter.md"]
 
 
 def test_facets_combine(rows: list[catalog.Row]) -> None:
     facets = Facets().set("tag", "database")
-    assert len(catalog.search(rows, "", facets)) == 3
+    assert len(search(rows, "", facets)) == 3
     facets = facets.set("severity", "HIGH")
-    assert len(catalog.search(rows, "", facets)) == 2
+    assert len(search(rows, "", facets)) == 2
     facets = facets.set("status", "final")
-    assert titles(catalog.search(rows, "", facets)) == ["Memory Service Connection Pool Exhaustion"]
+    assert titles(search(rows, "", facets)) == ["Memory Service Connection Pool Exhaustion"]
     assert facets.active() == [("severity", "HIGH"), ("status", "final"), ("tag", "database")]
     assert facets.set("tag", None).tag is None
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 
 class SectionKind(StrEnum):
@@ -63,6 +64,19 @@ class FieldSpec:
     required: bool = False
     hint: str = ""
     suggest: str = ""  # the knowledge-base suggestions offered while typing ("services")
+    # How the field takes part in the knowledge base's summary (`summary.py`): shown in
+    # `list` and the browser's rows (`listed`), searched with this BM25 weight (`search`,
+    # 0: not searched), offered as a facet named `facet` ("" : none); `name` is its name
+    # there (default: the key).
+    listed: bool = False
+    search: float = 0.0
+    facet: str = ""
+    name: str = ""
+
+    @property
+    def summary_name(self) -> str:
+        """The field's name in the summary, the index and the search documents."""
+        return self.name or self.key
 
 
 @dataclass(frozen=True)
@@ -86,8 +100,8 @@ class SectionSpec:
 
 
 def _f(key: str, label: str, kind: FieldKind = FieldKind.TEXT, hint: str = "",
-       suggest: str = "") -> FieldSpec:
-    return FieldSpec(key, label, kind, required=True, hint=hint, suggest=suggest)
+       suggest: str = "", **summary: Any) -> FieldSpec:
+    return FieldSpec(key, label, kind, required=True, hint=hint, suggest=suggest, **summary)
 
 
 def _o(key: str, label: str, kind: FieldKind = FieldKind.TEXT, hint: str = "") -> FieldSpec:
@@ -101,12 +115,15 @@ SECTIONS: tuple[SectionSpec, ...] = (
         SectionKind.FIELDS,
         "What happened, when, and how bad it was.",
         fields=(
-            _f("date", "Date", FieldKind.DATE, "ISO 8601, e.g. 2025-07-09T14:30:00Z"),
-            _f("category", "Category", FieldKind.CATEGORY, "/".join(CATEGORIES)),
-            _f("title", "Title", FieldKind.TEXT, "Brief descriptive title"),
-            _f("severity", "Severity", FieldKind.SEVERITY, "/".join(SEVERITIES)),
+            _f("date", "Date", FieldKind.DATE, "ISO 8601, e.g. 2025-07-09T14:30:00Z", listed=True),
+            _f("category", "Category", FieldKind.CATEGORY, "/".join(CATEGORIES), listed=True,
+               facet="category"),
+            _f("title", "Title", FieldKind.TEXT, "Brief descriptive title", listed=True,
+               search=10.0),
+            _f("severity", "Severity", FieldKind.SEVERITY, "/".join(SEVERITIES), listed=True,
+               facet="severity"),
             _f("duration", "Duration", FieldKind.DURATION, "Time to resolve, e.g. 45 minutes"),
-            _f("impact", "Impact", FieldKind.TEXT, "Description of system impact"),
+            _f("impact", "Impact", FieldKind.TEXT, "Description of system impact", search=3.0),
         ),
     ),
     SectionSpec(
@@ -116,10 +133,10 @@ SECTIONS: tuple[SectionSpec, ...] = (
         "The state of the system and what people saw.",
         fields=(
             _f("system_state", "System State", hint="System state when the issue occurred"),
-            _f("symptoms", "Symptoms", hint="What was observed or reported"),
+            _f("symptoms", "Symptoms", hint="What was observed or reported", search=8.0),
             _f("environment", "Environment", FieldKind.ENVIRONMENT, "/".join(ENVIRONMENTS)),
             _f("related_services", "Related Services", FieldKind.LIST, "Comma separated",
-               suggest="services"),
+               suggest="services", search=6.0, name="services"),
             _f("trigger", "Trigger", hint="What caused the issue"),
         ),
     ),
@@ -129,7 +146,7 @@ SECTIONS: tuple[SectionSpec, ...] = (
         SectionKind.FIELDS,
         "Why it happened, blamelessly.",
         fields=(
-            _f("primary_cause", "Primary Cause", hint="Main cause of the issue"),
+            _f("primary_cause", "Primary Cause", hint="Main cause of the issue", search=5.0),
             _f("secondary_causes", "Secondary Causes", hint="Contributing factors"),
             _f("systemic_issues", "Systemic Issues", hint="Underlying system problems"),
             _f("human_factors", "Human Factors", hint="Process or procedural issues"),
@@ -247,6 +264,14 @@ SECTIONS: tuple[SectionSpec, ...] = (
         SectionKind.PROSE,
         "Anything that does not fit above.",
     ),
+)
+
+# The entry's machine fields, kept in the frontmatter (the template has no place for them),
+# described like the template's own fields so the summary can derive from one list.
+MACHINE_FIELDS: tuple[FieldSpec, ...] = (
+    FieldSpec("id", "Id", listed=True),
+    FieldSpec("status", "Status", listed=True, facet="status"),
+    FieldSpec("tags", "Tags", FieldKind.LIST, listed=True, search=6.0, facet="tag"),
 )
 
 SECTION_BY_KEY: dict[str, SectionSpec] = {s.key: s for s in SECTIONS}

@@ -33,10 +33,12 @@ from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Header, Input, Markdown
 from textual.worker import get_current_worker
 
-from ...core import catalog, kbindex
+from ...core import catalog
 from ...core.catalog import Facets, Row
+from ...core.kbdb import KbIndex
 from ...core.links import LinkGraph
 from ...core.sanitize import clean_line
+from ...core.search import Search
 from ...core.template import CATEGORIES, SEVERITIES, STATUSES
 from ..widgets.entry_preview import EntryPreview
 from ..widgets.entry_table import EntryTable
@@ -109,6 +111,8 @@ class BrowseScreen(Screen[None]):
         self.shown: list[Row] = []
         """The rows the filter and facets leave, in table order."""
         self.graph: LinkGraph | None = None
+        self.search: Search | None = None
+        """The one search (`core.search`), over the index the rows came from."""
         self._by_key: dict[str, Row] = {}
         self._preview_timer: Timer | None = None
         self._filter_timer: Timer | None = None
@@ -149,18 +153,25 @@ class BrowseScreen(Screen[None]):
             shown = now
             self.app.call_from_thread(self._progress, done, total)
 
-        try:  # through the index cache: a warm start parses only the files that changed
-            snapshot = kbindex.load(self.root, progress)
-            rows = kbindex.catalog_rows(snapshot)
-            graph = kbindex.link_graph(snapshot)
+        try:  # through the index: a warm start parses only the files that changed
+            kb = KbIndex.open(self.root, progress)
+            rows = kb.summaries()
+            graph = LinkGraph(self.root, [(row.path, row.links) for row in rows
+                                          if not row.broken])
+            search = Search(kb)
         except Exception as exc:  # a bug, not a bad file: report it and keep the app alive
             self.app.call_from_thread(self._load_failed, f"{type(exc).__name__}: {exc}")
             return
         if not get_current_worker().is_cancelled:  # a newer reload supersedes this one
-            self.app.call_from_thread(self._loaded, rows, graph, select)
+            self.app.call_from_thread(self._loaded, rows, graph, search, select)
+        else:
+            kb.close()
 
-    def _loaded(self, rows: list[Row], graph: LinkGraph, select: str | None) -> None:
-        self.all_rows, self.graph = rows, graph
+    def _loaded(self, rows: list[Row], graph: LinkGraph, search: Search,
+                select: str | None) -> None:
+        if self.search is not None:
+            self.search.kb.close()
+        self.all_rows, self.graph, self.search = rows, graph, search
         self._by_key = {row.key: row for row in rows}
         self.query_one(EntryTable).loading = False
         self._apply(select)
@@ -180,7 +191,8 @@ class BrowseScreen(Screen[None]):
     # -- filtering ---------------------------------------------------------------------------
     def _apply(self, select: str | None = None) -> None:
         query = self.query_one("#filter", Input).value
-        self.shown = catalog.search(self.all_rows, query, self.facets)
+        ranked = self.search.filter_keys(query) if self.search is not None else None
+        self.shown = catalog.narrow(self.all_rows, self.facets, ranked)
         table = self.query_one(EntryTable)
         table.show(self.shown, select=select)
         broken = sum(row.broken for row in self.all_rows)

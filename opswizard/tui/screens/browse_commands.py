@@ -40,6 +40,6 @@ class EntryCommands(Provider):
             shown = Content(title)
             for offset in offsets:
                 shown = shown.stylize(matcher.match_style, offset, offset + 1)
-            facts = f"  {clean_line(row.date)} {clean_line(row.severity)}"
+            facts = f"  {clean_line(row.day)} {clean_line(row.severity)}"
             prompt = Content.assemble(shown, (facts, "dim"))
             yield Hit(score, prompt, partial(screen.jump_to, row.key), text=f"Jump to {title}")

@@ -43,7 +43,7 @@ def header(row: Row) -> tuple[Content, Content, Content]:
             Content("Fix it in an editor; `opswizard validate` says more.").stylize("dim"),
         )
     assert row.loaded is not None
-    facts = " · ".join(v for v in (row.date, row.severity, row.category, row.status) if v)
+    facts = " · ".join(v for v in (row.day, row.severity, row.category, row.status) if v)
     head = fmt("[b]$title[/b]\n$facts · [b]$percent%[/b] complete",
                title=row.title or "(untitled)", facts=facts, percent=str(row.percent))
     if row.tags:

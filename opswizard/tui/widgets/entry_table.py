@@ -42,7 +42,7 @@ def _cells(row: Row, with_tags: bool) -> list[Text]:
         tags = _cell(row.error, "red")
         tail = [_cell("—"), _cell("")]
     else:
-        cells = [_cell(row.date), _cell(row.severity, SEVERITY_STYLE.get(row.severity, "")),
+        cells = [_cell(row.day), _cell(row.severity, SEVERITY_STYLE.get(row.severity, "")),
                  _cell(row.category), _cell(row.title)]
         tags = _cell(", ".join(row.tags), "dim")
         tail = [_cell(row.status, "green" if row.status == "final" else "italic"),

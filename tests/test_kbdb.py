@@ -1,6 +1,7 @@
-"""The index cache (`core/kbindex.py`): warm starts parse nothing unchanged, changes are
-picked up, a bad cache is ignored and rebuilt, and what is built from it is what the
-knowledge base read file by file gives. No timings here: see benchmarks/run.py."""
+"""The index (`core/kbdb.py`, SQLite, read through `kbindex.load`): warm starts parse
+nothing unchanged, changes are picked up, a bad database is ignored and rebuilt, and what
+is built from it is what the knowledge base read file by file gives. No timings here:
+see benchmarks/run.py."""
 
 from __future__ import annotations
 
@@ -15,7 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from opswizard.core import catalog, kbindex, parse, store
+import sqlite3
+
+from opswizard.core import bulkparse, catalog, kbdb, kbindex, parse, store
 from opswizard.core.index import KnowledgeIndex
 from opswizard.core.model import new_entry
 from opswizard.core.views import summary
@@ -78,17 +81,20 @@ def test_the_cache_lives_in_the_user_cache_folder_not_in_the_tree(
     before = sorted(p.relative_to(kb) for p in kb.rglob("*"))
     snapshot = kbindex.load(kb)
     assert snapshot.stats.written
-    path = kbindex.cache_file(kb)
-    assert path.is_file() and path.is_relative_to(state_dirs / "cache" / "opswizard" / "index")
+    path = kbdb.database_file(kb)
+    assert path is not None and path.is_file()
+    assert path.is_relative_to(state_dirs / "cache" / "opswizard" / "index")
     assert path.stat().st_mode & 0o777 == 0o600
     assert sorted(p.relative_to(kb) for p in kb.rglob("*")) == before
-    assert kbindex.cache_file(kb / "." / "issues" / "..") == path  # one per resolved root
+    assert kbdb.database_file(kb / "." / "issues" / "..") == path  # one per resolved root
 
 
 def test_two_knowledge_bases_have_two_caches(kb: Path, tmp_path: Path) -> None:
     other = tmp_path / "other"
     shutil.copytree(BROWSE_KB, other)
-    assert kbindex.cache_file(kb) != kbindex.cache_file(other)
+    kbindex.load(kb)
+    kbindex.load(other)
+    assert kbdb.database_file(kb) != kbdb.database_file(other)
 
 
 # -- warm starts -----------------------------------------------------------------------------
@@ -141,9 +147,9 @@ def test_a_deleted_file_drops_out(kb: Path) -> None:
     snapshot = kbindex.load(kb)
     assert str(path) not in [p for p, _ in snapshot.entries]
     assert snapshot.stats.written
-    cached, why = kbindex.read_cache(kb)
-    assert why == "ok" and len(cached) == 7
-    assert path.relative_to(kb).as_posix() not in cached
+    again = kbindex.load(kb)
+    assert again.stats.cache == "ok" and len(again.entries) + len(again.bad) == 7
+    assert str(path) not in [p for p, _ in again.entries]
 
 
 def test_a_new_file_is_parsed_alone(kb: Path, parses: list[int]) -> None:
@@ -195,7 +201,7 @@ def test_progress_is_reported_while_parsing(kb: Path) -> None:
 def test_a_pool_of_processes_gives_the_same_summaries(
     kb: Path, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(kbindex, "CHUNK", 3)
+    monkeypatch.setattr(bulkparse, "CHUNK", 3)
     calls: list[tuple[int, int]] = []
     pooled = kbindex.load(kb, progress=lambda d, t: calls.append((d, t)), workers=2,
                           use_cache=False)
@@ -204,137 +210,111 @@ def test_a_pool_of_processes_gives_the_same_summaries(
     assert calls[-1] == (8, 8)
 
 
-# -- a cache not to trust ----------------------------------------------------------------------
-def _valid_doc(kb: Path) -> dict[str, object]:
+# -- a database not to trust -------------------------------------------------------------------
+def _database(kb: Path) -> Path:
     kbindex.load(kb)
-    doc = json.loads(kbindex.cache_file(kb).read_bytes())
-    assert isinstance(doc, dict)
-    return doc
+    path = kbdb.database_file(kb)
+    assert path is not None
+    return path
 
 
-def _column(doc: dict[str, object], name: str) -> list[object]:
-    columns = doc["columns"]
-    assert isinstance(columns, dict)
-    column = columns[name]
-    assert isinstance(column, list)
-    return column
+def _sql(path: Path, *statements: str) -> None:
+    conn = sqlite3.connect(path)
+    for statement in statements:
+        conn.execute(statement)
+    conn.commit()
+    conn.close()
 
 
-def _set(name: str, value: object):  # type: ignore[no-untyped-def]
-    def change(doc: dict[str, object]) -> None:
-        _column(doc, name)[0] = value
-    return change
-
-
-BAD_DOCS = {
-    "another object": lambda doc: doc.clear() or doc.update({"x": []}),
-    "wrong version": lambda doc: doc.update(version=99),
-    "wrong format": lambda doc: doc.update(format="something-else"),
-    "another root": lambda doc: doc.update(root="/elsewhere"),
-    "another opswizard": lambda doc: doc.update(fingerprint="0" * 24),
-    "a missing column": lambda doc: doc["columns"].pop("title"),  # type: ignore[attr-defined]
-    "a short column": lambda doc: _column(doc, "title").pop(),
-    "count lies": lambda doc: doc.update(count=3),
-    "a number as text": _set("title", 42),
-    "text as a number": _set("size", "12"),
-    "a bool as a number": _set("percent", True),
-    "a negative size": _set("size", -1),
-    "a float mtime": _set("mtime_ns", 1.5),
-    "percent over 100": _set("percent", 101),
-    "a tag that is a dict": _set("tags", [{"a": 1}]),
-    "tags as text": _set("tags", "a,b"),
-    "a bad sha": _set("sha256", "z" * 64),
-    "a short sha": _set("sha256", "ab"),
-    "a date that is not one": _set("when", "yesterday"),
-    "a date without zone": _set("when", "2025-01-01T10:00:00"),
-    "a link of three": _set("links", [["a", "b", "c"]]),
-    "a link of numbers": _set("links", [[1, 2]]),
-    "links as text": _set("links", "x"),
-    "a path outside (..)": _set("key", "../../etc/passwd.md"),
-    "an absolute path": _set("key", "/etc/passwd.md"),
-    "a path with ..": _set("key", "issues/../../x.md"),
-    "a path not .md": _set("key", "issues/x.txt"),
-    "a path with NUL": _set("key", "issues/x\x00.md"),
-    "a path twice": lambda doc: _column(doc, "key").__setitem__(
-        1, _column(doc, "key")[0]),
+BAD_DATABASES = {
+    "another schema": "UPDATE meta SET value = '99' WHERE name = 'schema'",
+    "another opswizard": "UPDATE meta SET value = 'x' WHERE name = 'fingerprint'",
+    "another root": "UPDATE meta SET value = '/elsewhere' WHERE name = 'root'",
+    "no meta": "DROP TABLE meta",
+    "no rows table": "DROP TABLE rows",
+    "a row of the wrong type": "DROP TABLE rows; CREATE TABLE rows(id, key)",
 }
 
 
-@pytest.mark.parametrize("name", BAD_DOCS)
-def test_a_cache_of_the_wrong_shape_is_ignored_and_rebuilt(
-    kb: Path, name: str, parses: list[int], reads: list[Path],
-) -> None:
-    fresh = kbindex.load(kb, use_cache=False)
-    doc = _valid_doc(kb)
-    BAD_DOCS[name](doc)
-    kbindex.cache_file(kb).write_text(json.dumps(doc))
-    parses.clear()
-    reads.clear()
+@pytest.mark.parametrize("name", BAD_DATABASES)
+def test_a_database_of_the_wrong_shape_is_ignored_and_rebuilt(kb: Path, name: str) -> None:
+    path = _database(kb)
+    fresh = kbindex.load(kb)
+    _sql(path, *BAD_DATABASES[name].split("; "))
     snapshot = kbindex.load(kb)
-    assert snapshot.stats.cache != "ok", name
+    assert snapshot.stats.cache != "ok" and snapshot.stats.parsed == 8
     assert snapshot.entries == fresh.entries and snapshot.bad == fresh.bad
-    assert len(parses) == 8 and all(path.is_relative_to(kb) for path in reads)
-    assert snapshot.stats.written and kbindex.read_cache(kb)[1] == "ok"
+    assert kbindex.load(kb).stats.cache == "ok"
+    assert kbdb.database_file(kb) != path and not path.exists()  # a new file, swapped in
 
 
-BAD_BYTES = {
-    "garbage": os.urandom(4096),
-    "empty": b"",
-    "truncated": None,  # the valid cache, cut in half
-    "not UTF-8": b'{"format": "\xff\xfe"}',
-    "deeply nested": b"[" * 100_000 + b"]" * 100_000,
-    "a huge number": b'{"count": 1' + b"0" * 5000 + b"}",
-    "NaN": b'{"format": "opswizard-index", "version": NaN}',
-    "JSON null": b"null",
-    "a JSON list": b"[1, 2, 3]",
-}
-
-
-@pytest.mark.parametrize("name", BAD_BYTES)
-def test_a_corrupt_cache_file_is_ignored_and_rebuilt(kb: Path, name: str) -> None:
-    fresh = kbindex.load(kb, use_cache=False)
-    data = BAD_BYTES[name]
-    if data is None:
-        kbindex.load(kb)
-        whole = kbindex.cache_file(kb).read_bytes()
-        data = whole[: len(whole) // 2]
-    path = kbindex.cache_file(kb)
-    path.parent.mkdir(parents=True, exist_ok=True)
+@pytest.mark.parametrize("name", ["garbage", "empty", "truncated", "zeroed header"])
+def test_a_corrupt_database_file_is_ignored_and_rebuilt(kb: Path, name: str) -> None:
+    path = _database(kb)
+    fresh = kbindex.load(kb)
+    whole = path.read_bytes()
+    data = {"garbage": b"not a database at all" * 100, "empty": b"",
+            "truncated": whole[: len(whole) // 3], "zeroed header": b"\0" * 100 + whole[100:],
+            }[name]
+    for suffix in ("-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
     path.write_bytes(data)
     snapshot = kbindex.load(kb)
-    assert snapshot.stats.cache != "ok" and snapshot.stats.parsed == 8
+    assert snapshot.stats.parsed == 8
     assert snapshot.entries == fresh.entries and snapshot.bad == fresh.bad
-    assert kbindex.read_cache(kb)[1] == "ok"
 
 
-def test_a_cache_that_is_a_folder_or_a_link_is_not_followed(kb: Path, tmp_path: Path) -> None:
-    path = kbindex.cache_file(kb)
-    path.parent.mkdir(parents=True, exist_ok=True)
+def test_a_pointer_naming_another_file_is_not_followed(kb: Path, tmp_path: Path) -> None:
+    _database(kb)
+    for name in ("../../../etc/passwd", "/etc/passwd", "other.sqlite", "\x00"):
+        kbdb.pointer_file(kb).write_text(name)
+        snapshot = kbindex.load(kb)
+        assert snapshot.stats.cache == "missing" and snapshot.stats.parsed == 8
+
+
+def test_a_database_that_is_a_folder_is_rebuilt(kb: Path) -> None:
+    path = _database(kb)
+    kbdb.KbIndex(kb).close()
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
     path.mkdir()
-    assert kbindex.load(kb).stats.cache != "ok"
-    path.rmdir()
-    target = tmp_path / "elsewhere.json"
-    kbindex.load(kb)
-    path.rename(target)
-    path.symlink_to(target)
     snapshot = kbindex.load(kb)
     assert snapshot.stats.cache != "ok" and snapshot.stats.parsed == 8
 
 
-def test_a_cache_naming_files_outside_the_tree_never_reads_them(
+def test_a_database_naming_files_outside_the_tree_never_reads_them(
     kb: Path, tmp_path: Path, reads: list[Path],
 ) -> None:
-    """Even a well-formed cache for this root only answers for the files a scan finds."""
+    """Even a well-formed database for this root only answers for the files a scan finds."""
     outside = tmp_path / "secret.md"
     outside.write_text("secret")
-    doc = _valid_doc(kb)
-    _column(doc, "key")[0] = "x/secret.md"  # well-formed, but no such file in the tree
-    kbindex.cache_file(kb).write_text(json.dumps(doc))
+    path = _database(kb)
+    _sql(path, "UPDATE rows SET key = '../secret.md' WHERE id = 1",
+         "INSERT INTO rows SELECT 999, 'x/secret.md', size, mtime_ns, sha256, error, eid, "
+         "title, date, whenz, category, severity, status, tags, services, owners, percent, "
+         "texts, wsort FROM rows WHERE id = 2")
     reads.clear()
     snapshot = kbindex.load(kb)
     assert all(path.is_relative_to(kb) for path in reads)
     assert not any("secret" in str(p) for p, _ in snapshot.entries)
     assert len(snapshot.entries) + len(snapshot.bad) == 8
+
+
+def test_two_processes_share_one_database(kb: Path) -> None:
+    """A long-running reader (the browser, an agent server) sees a change another process
+    made on its next refresh; a whole rebuild elsewhere is picked up too."""
+    reader = kbdb.KbIndex.open(kb)
+    writer = kbdb.KbIndex.open(kb)
+    path = next(p for p in store.scan(kb) if "pool-exhaustion" in p.name)
+    path.write_text(path.read_text().replace("Connection Pool Exhaustion", "Pool Drained"))
+    writer.refresh()
+    stats = reader.refresh()
+    assert stats.parsed == 0  # the other process's update is read, not redone
+    assert "Memory Service Pool Drained" in [s.title for s in reader.entries()]
+    kbdb.clear(kb)
+    kbdb.KbIndex.open(kb).close()
+    reader.refresh()
+    assert "Memory Service Pool Drained" in [s.title for s in reader.entries()]
 
 
 def test_a_cache_that_cannot_be_written_costs_only_speed(
@@ -344,6 +324,9 @@ def test_a_cache_that_cannot_be_written_costs_only_speed(
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(store, "write_private", refuse)
+    snapshot = kbindex.load(kb)
+    assert not snapshot.stats.written and len(snapshot.entries) == 7
+    monkeypatch.setattr(kbdb, "cache_dir", lambda: Path("/proc/no/such/folder"))
     snapshot = kbindex.load(kb)
     assert not snapshot.stats.written and len(snapshot.entries) == 7
 
@@ -365,7 +348,6 @@ def test_catalog_rows_are_the_browsers_rows(kb: Path, warm: bool) -> None:
     good, bad = store.load_all(kb)
     expected = catalog.build(good, bad, kb)
     assert rows == expected
-    assert [r.haystack for r in rows] == [r.haystack for r in expected]
     assert all(row.loaded is None for row in rows)
 
 
@@ -400,9 +382,12 @@ def test_hand_written_and_hostile_files_summarise_as_they_load(tmp_path: Path) -
     snapshot = kbindex.load(root)
     good, bad = store.load_all(root)
     assert snapshot.bad == bad
-    assert [p for p, _ in snapshot.entries] == [str(item.path) for item in good]
-    for (_, s), item in zip(snapshot.entries, good, strict=True):
+    by_path = dict(snapshot.entries)
+    assert sorted(by_path) == sorted(str(item.path) for item in good)
+    for item in good:
+        s = by_path[str(item.path)]
         assert s.title == item.entry.title and s.percent == summary(item.entry)["completeness"]
+        assert s.listed() == summary(item.entry)
 
 
 def test_ensure_loaded_reads_a_row_once_and_marks_a_vanished_file(kb: Path) -> None:
@@ -449,7 +434,7 @@ def _many(kb: Path) -> None:
 def test_piped_output_has_no_progress_noise(kb: Path) -> None:
     _many(kb)
     for args in (["list"], ["list", "--json"], ["search", "pool"], ["validate"]):
-        kbindex.clear(kb)
+        kbdb.clear(kb)
         proc = _cli(*args, "--kb", str(kb), capture_output=True)
         for stream in (proc.stdout, proc.stderr):
             assert b"\r" not in stream and b"\x1b" not in stream, args
@@ -499,7 +484,7 @@ def test_a_pool_starts_where_stderr_has_no_file_descriptor(
         def fileno(self) -> int:
             return -1
 
-    monkeypatch.setattr(kbindex, "CHUNK", 3)
+    monkeypatch.setattr(bulkparse, "CHUNK", 3)
     monkeypatch.setattr(sys, "stderr", Capture())
     snapshot = kbindex.load(kb, workers=2, use_cache=False)
     assert parses == []  # parsed in the pool's processes, not here
