@@ -9,9 +9,9 @@ import pytest
 from opswizard.core import catalog, store
 from opswizard.core.catalog import Facets
 from opswizard.core.kbdb import KbIndex
-from opswizard.core.search import Search
 from opswizard.core.links import LinkGraph, hrefs
 from opswizard.core.model import Item, new_entry
+from opswizard.core.search import Search
 
 KB = Path(__file__).parent / "fixtures" / "browse_kb"
 

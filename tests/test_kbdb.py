@@ -9,14 +9,13 @@ import json
 import os
 import pty
 import shutil
+import sqlite3
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 import pytest
-
-import sqlite3
 
 from opswizard.core import bulkparse, catalog, kbdb, kbindex, parse, store
 from opswizard.core.index import KnowledgeIndex
