@@ -61,6 +61,17 @@ class Snapshot:
         return list(self.entries)
 
 
+MAX_CACHE_BYTES = 512 * 1024 * 1024
+"""The largest cache file opswizard reads (for caches kept beside the index)."""
+fingerprint = kbdb.fingerprint
+
+
+def cache_file(root: Path) -> Path:
+    """A name for a cache kept beside the index (`<cache>/index/<root's hash>.json`: the
+    folder and name other caches derive theirs from; the index itself is `kbdb`'s)."""
+    return kbdb.cache_dir() / f"{kbdb.base_name(root)}.json"
+
+
 def _snapshot(root: Path, summaries: list[Summary], stats: Stats) -> Snapshot:
     snapshot = Snapshot(root, stats=stats, summaries=summaries)
     for s in summaries:
@@ -122,5 +133,5 @@ def link_graph(snapshot: Snapshot) -> LinkGraph:
 
 __all__: Sequence[str] = (
     "Snapshot", "Summary", "Stats", "load", "catalog_rows", "link_graph",
-    "knowledge_index", "summarize", "clear", "record",
+    "knowledge_index", "summarize", "clear", "record", "cache_file", "fingerprint",
 )
