@@ -29,8 +29,8 @@ _FIELD_LABELS = {normal_name(spec.label): key for key, (_, spec) in FIELD_BY_KEY
 
 
 def flat(text: str) -> str:
-    """Text compared loosely: emphasis marks gone, runs of spacing one space."""
-    return _SPACE.sub(" ", text.replace("*", "").replace("_", "")).strip()
+    """Text compared loosely: case, emphasis marks and runs of spacing aside."""
+    return _SPACE.sub(" ", text.replace("*", "").replace("_", "")).strip().lower()
 
 
 def pieces(line: str) -> list[str]:
@@ -44,7 +44,7 @@ def pieces(line: str) -> list[str]:
     return [flat(_MARKERS.sub("", line))]
 
 
-def lost_lines(source: list[Line], out: bytes, entry: EntryBase, structure: set[int],
+def lost_lines(source: list[Line], out: bytes, entry: EntryBase, structure: dict[int, str],
                values: list[str] | None = None) -> list[Line]:
     """The non-empty source lines the imported bytes do not hold, in order."""
     text = out.decode("utf-8", "replace").replace("\r\n", "\n")
@@ -52,7 +52,12 @@ def lost_lines(source: list[Line], out: bytes, entry: EntryBase, structure: set[
     verbatim = {line.strip() for line in text.split("\n")}
     lost = []
     for no, line in source:
-        if not line.strip() or no in structure or line.strip() in verbatim:
+        if not line.strip() or line.strip() in verbatim:
+            continue
+        if no in structure:  # a mapped heading: only its inline text (`Impact: ...`) stays
+            if flat(structure[no]) in whole:
+                continue
+            lost.append((no, line))
             continue
         if all(piece in whole for piece in pieces(line)):
             continue

@@ -24,10 +24,11 @@ _TABLE = re.compile(r"^\s*\|.*\|\s*$")
 _SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 _META = re.compile(r"\((?P<meta>[^()]*\b(?:owner|due|deadline|by)\s*:[^()]*)\)\s*$", re.I)
 _OWNER = re.compile(
-    r"(?:\bowner\s*[:=-]\s*|\bassign(?:ed|ee)(?:\s+to)?\s*[:=-]?\s*|\bowned by\s+)"
-    r"(?P<o>@?[\w.-]+(?:\s+[A-Z][\w.-]*)?)|(?<![\w@])(?P<m>@[A-Za-z][\w.-]*\w)", re.I)
+    r"(?:\b(?i:owner)\s*[:=-]\s*|\b(?i:assign(?:ed|ee)(?:\s+to)?)\s*[:=-]?\s*|\b(?i:owned by)\s+)"
+    r"(?P<o>@?[\w-]+(?:\.[\w-]+)*(?:[ \t]+[A-Z][\w-]*)?)|(?<![\w@])(?P<m>@[A-Za-z][\w.-]*\w)")
 _DUE = re.compile(r"\b(?:due|deadline|by|eta|target)\b\s*[:=-]?\s*(?P<d>\d{4}-\d{2}-\d{2}|"
                   r"[A-Z][a-z]{2,8}\.? \d{1,2},? \d{4}|\d{1,2} [A-Z][a-z]{2,8} \d{4})", re.I)
+_TRAILING_DAY = re.compile(r"(?:^|\s[-–—|,]\s*)(?P<d>\d{4}-\d{2}-\d{2})\s*$")
 _DONE_WORDS = ("done", "complete", "completed", "closed", "fixed", "resolved", "shipped", "yes",
                "✅", "[x]")
 
@@ -151,11 +152,13 @@ def action_from_text(text: str) -> str:
     box = _BOX.match(text.strip())
     if box:
         done, text = box.group("mark") != " ", box.group("text")
-    if _META.search(text) and re.search(r"\b(owner|due|deadline)\s*:", text, re.I):
+    meta = _META.search(text)
+    if meta and all(re.fullmatch(r"\s*(owner|due|deadline|by)\s*:\s*[^,;]+", part, re.I)
+                    for part in meta.group("meta").split(",")):
         return action_line(text, done)  # already the template's form: the parser reads it
     owner_match = _OWNER.search(text)
     owner = _owner_text((owner_match.group("o") or owner_match.group("m"))) if owner_match else ""
-    due_match = _DUE.search(text)
+    due_match = _DUE.search(text) or _TRAILING_DAY.search(text)
     due = _day(due_match.group("d")) if due_match else ""
     return action_line(text, done, owner, due or "")
 

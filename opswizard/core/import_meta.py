@@ -60,7 +60,9 @@ _RANGE = re.compile(
 _SEV_CODE = re.compile(r"\b(sev|p|s)\s*-?\s*([0-5])\b", re.I)
 _TITLE_PREFIX = re.compile(
     r"^\s*\[?(?:post[- ]?mortem|incident(?: report| review| postmortem| post[- ]?mortem)?|rca|"
-    r"pir|post[- ]incident review|root cause analysis|retrospective)\]?\s*(?:[:\-–—|]\s*|"
+    r"pir|post[- ]incident review(?: \(pir\))?|root cause analysis|retrospective|debrief|"
+    r"5 whys|five whys)\]?"
+    r"\s*(?:[:\-–—|]\s*|"
     r"(?:for|of|on)\s+(?:the\s+)?)", re.I)
 _TITLE_SUFFIX = re.compile(
     r"\s*[:\-–—|]?\s*\b(?:post[- ]?mortem|incident report|rca|retrospective)\b\s*(?=\(|$)", re.I)
@@ -184,11 +186,16 @@ def severity_of(text: str, layout: LayoutMap) -> str | None:
     return None
 
 
+_TITLE_DATE = re.compile(r"^\s*\d{4}-\d{2}-\d{2}\s*[:\-–—|]\s*|\s*[:\-–—|]\s*\d{4}-\d{2}-\d{2}\s*$")
+
+
 def clean_title(text: str) -> str:
-    """A heading as a title: markup and a "Postmortem:" style prefix or suffix removed."""
+    """A heading as a title: markup, a "Postmortem:" style prefix or suffix and a leading or
+    trailing date removed (the date is read on its own)."""
     title = plain(text)
     stripped = _TITLE_PREFIX.sub("", title, count=1)
-    stripped = _TITLE_SUFFIX.sub("", stripped).strip(" -–—:|")
+    stripped = _TITLE_SUFFIX.sub(lambda m: " " if m.end() < len(m.string) else "", stripped)
+    stripped = _TITLE_DATE.sub("", stripped).strip(" -–—:|")
     return stripped or title
 
 
@@ -248,9 +255,13 @@ def environment_of(text: str) -> str | None:
     return None
 
 
+_LOOSE_SEVERITY = re.compile(r"\b(?:severity|priority)\s*(?:level)?\s*[:=]\s*\**\s*(?P<v>[\w-]+)",
+                             re.I)
+
+
 def extract(lines: list[Line], *, title_heading: Line | None, timeline: list[Line],
             frontmatter: dict[str, str], file_stem: str, texts: list[tuple[str, str]],
-            layout: LayoutMap) -> dict[str, Fact]:
+            layout: LayoutMap, first_line: Line | None = None) -> dict[str, Fact]:
     """Every fact found: keys title, date, severity, duration, services, environment,
     category. `texts`: (where, text) pairs the category rule reads after the title."""
     facts: dict[str, Fact] = {}
@@ -270,6 +281,8 @@ def extract(lines: list[Line], *, title_heading: Line | None, timeline: list[Lin
     elif title_heading is not None and not kinds.is_placeholder(title_heading[1]):
         facts["title"] = Fact(clean_title(title_heading[1]),
                               f"line {title_heading[0]}: top heading")
+    elif first_line is not None and not kinds.is_placeholder(first_line[1]):
+        facts["title"] = Fact(clean_title(first_line[1]), f"line {first_line[0]}: first line")
     else:
         stem = re.sub(r"^\d{4}-\d{2}-\d{2}[-_ ]*", "", file_stem)
         words = re.sub(r"[-_]+", " ", stem).strip()
@@ -278,6 +291,8 @@ def extract(lines: list[Line], *, title_heading: Line | None, timeline: list[Lin
     # -- date
     facts.update(_date_fact(frontmatter, first("date"), first("start"), timeline,
                             facts.get("title"), file_stem))
+    if "date" not in facts:
+        facts.update(_date_in_text(texts, lines, timeline))
     # -- severity
     if (hit := first("severity")) is not None and severity_of(hit[2], layout):
         facts["severity"] = Fact(str(severity_of(hit[2], layout)),
@@ -287,6 +302,15 @@ def extract(lines: list[Line], *, title_heading: Line | None, timeline: list[Lin
         level = severity_of(code.group(0), layout) if code else None
         if level:
             facts["severity"] = Fact(level, "the title")
+    if "severity" not in facts:
+        for no, line in lines:
+            for match in _LOOSE_SEVERITY.finditer(line):
+                level = severity_of(match.group("v"), layout)
+                if level:
+                    facts["severity"] = Fact(level, f"line {no}: {match.group(0).strip()!r}")
+                    break
+            if "severity" in facts:
+                break
     # -- duration
     hit = first("duration")
     if hit is not None and duration_of(hit[2]):
@@ -321,17 +345,43 @@ def extract(lines: list[Line], *, title_heading: Line | None, timeline: list[Lin
     return facts
 
 
+def _date_in_text(texts: list[tuple[str, str]], lines: list[Line], timeline: list[Line]
+                  ) -> dict[str, Fact]:
+    """A date written in the summary (or else anywhere outside the timeline), with the start
+    of a time range beside it (`on 2024-09-12 between 02:10 and 04:45 UTC`)."""
+    skip = {no for no, _ in timeline}
+    candidates = [(f"the {where}", text) for where, text in texts]
+    candidates += [(f"line {no}", text) for no, text in lines if no not in skip]
+    for where, text in candidates:
+        when, timed = parse_when(text)
+        if when is None:
+            continue
+        span = _RANGE.search(plain(text))
+        clock = _clock(span.group("a") + text[span.end():span.end() + 12]) if span else None
+        if not timed and clock is not None:
+            when = _at(when.replace(tzinfo=None), clock)
+            return {"date": Fact(kinds.format_date(when), f"{where}, start of the time range")}
+        return {"date": Fact(kinds.format_date(when), where)}
+    return {}
+
+
 def _date_fact(frontmatter: dict[str, str], label: tuple[int, str, str] | None,
                start: tuple[int, str, str] | None, timeline: list[Line],
                title: Fact | None, file_stem: str) -> dict[str, Fact]:
     first_entry: tuple[int, datetime | None, tuple[int, int, int, float] | None] | None = None
+    day: datetime | None = None
     for no, line in timeline:
         if not line.strip() or line.lstrip().startswith(("#", "|--", "| --", "|:-")):
             continue
         when, timed = parse_when(line)
         clock = _clock(line)
+        if when is not None and clock is None:
+            day = when  # a date line heading the entries that follow
+            continue
         if when or clock:
-            first_entry = (no, when if timed or when else None, clock)
+            if when is None and day is not None and clock is not None:
+                when = _at(day.replace(tzinfo=None), clock)
+            first_entry = (no, when, clock)
             break
     candidates: list[tuple[str, str]] = []
     if frontmatter.get("date"):

@@ -16,7 +16,7 @@ _SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
 _BOLD = re.compile(
     r"^ {0,3}(?P<q>\*\*|__)(?P<name>[^*_\n]{1,80}?)(?P<c1>:?)(?P=q)"
     r"(?P<c2>[ \t]*:?)[ \t]*(?P<rest>.*)$")
-_PLAIN_LABEL = re.compile(r"^(?P<name>[A-Z][\w '’&/?()-]{1,80}?):[ \t]*$")
+_PLAIN_LABEL = re.compile(r"^(?P<name>[A-Z0-9][\w '’&/?()-]{1,80}?):[ \t]*(?P<rest>.*)$")
 _LIST_OR_QUOTE = re.compile(r"^\s*(?:[-*+>]|\d{1,9}[.)])(?:\s|$)|^\s*\|")
 BOLD_LEVEL = 7
 
@@ -100,9 +100,12 @@ def segment(lines: list[Line], layout: LayoutMap) -> Document:
         previous_blank = True
         heading_lines = lines[index - used:index]
         is_first = doc.title is None and not doc.blocks and current is None
-        if (is_first and target is None and not label and level <= 2
+        full = f"{name}: {inline}" if inline else name
+        if (is_first and level <= 2 and layout.heading(full) is None
+                and layout.label(full) is None and (level == 1 or target is None) and not
+                (label and inline and level > 1)
                 and not any(t.strip() for _, t in doc.preamble if not t.startswith("<!--"))):
-            doc.title = (heading_lines[0][0], f"{name}: {inline}" if inline else name)
+            doc.title = (heading_lines[0][0], full)
             doc.preamble.extend(heading_lines)
             continue
         if target is not None and not target.is_keep:
@@ -152,8 +155,11 @@ def _heading_at(lines: list[Line], index: int, previous_blank: bool, layout: Lay
             return None
         return name, BOLD_LEVEL, target, rest, label, 1
     plain = _PLAIN_LABEL.match(text)
-    if plain and previous_blank:
+    alone = index + 1 >= len(lines) or not lines[index + 1][1].strip()
+    if plain and previous_blank and (alone or not plain.group("rest").strip()):
+        # `Root cause:` on its own line, or `Root cause: text` as a paragraph of one line
         target = layout.heading(plain.group("name"))
         if target is not None and not target.is_keep:
-            return plain.group("name"), BOLD_LEVEL, target, "", False, 1
+            return plain.group("name"), BOLD_LEVEL, target, plain.group("rest").strip(), \
+                False, 1
     return None

@@ -60,7 +60,7 @@ class Conversion:
     facts: dict[str, Fact] = field(default_factory=dict)
     kept: list[tuple[int, str]] = field(default_factory=list)  # extra sections, in order
     changes: list[str] = field(default_factory=list)  # controls removed, secrets redacted
-    structure: set[int] = field(default_factory=set)  # mapped headings, table header rows
+    structure: dict[int, str] = field(default_factory=dict)  # mapped headings -> inline text
     lost: list[Line] = field(default_factory=list)
     fallback: str = ""  # how far the mapping was narrowed to keep every line
     source_lines: list[Line] = field(default_factory=list)
@@ -199,7 +199,7 @@ def _facts(doc: Document, fm_text: str, lines: list[Line], name: str, layout: La
            ) -> dict[str, Fact]:
     timeline = next((b.lines for b in doc.blocks if "timeline" in b.name.lower()), [])
     texts: list[tuple[str, str]] = []
-    for key, where in (("system_state", "summary"), ("impact", "impact"),
+    for key, where in (("system_state", "summary"), ("impact", "impact"), ("symptoms", "symptoms"),
                        ("trigger", "trigger"), ("primary_cause", "root cause")):
         for block in doc.blocks:
             if block.target is not None and block.target.key == key:
@@ -208,7 +208,23 @@ def _facts(doc: Document, fm_text: str, lines: list[Line], name: str, layout: La
     return import_meta.extract(
         [line for line in lines if not _in_fence_line(line)], title_heading=doc.title,
         timeline=timeline, frontmatter=_frontmatter_values(fm_text), file_stem=stem,
-        texts=texts, layout=layout)
+        texts=texts, layout=layout,
+        first_line=None if doc.title else _first_line(doc, layout))
+
+
+def _first_line(doc: Document, layout: LayoutMap) -> Line | None:
+    """The document's first line as its title, when it has no heading for one: short, and
+    not a label, a list item, a table or a fence."""
+    for no, text in doc.preamble:
+        if not text.strip():
+            continue
+        head = text.split(":", 1)[0] if ":" in text else ""
+        if len(text) <= 120 and not re.match(r"^\s*([-*+>|#`~]|\d+[.)]|---)", text) \
+                and not text.strip().startswith(("**", "__", "<")) \
+                and not (head and (layout.label(head) or layout.heading(head))):
+            return no, text.strip()
+        return None
+    return None
 
 
 def _in_fence_line(line: Line) -> bool:
@@ -237,7 +253,7 @@ def _settle_status(entry: EntryBase, fm_text: str) -> None:
 class _Info:
     mappings: list[tuple[int, str, str]] = field(default_factory=list)
     kept: list[tuple[int, str]] = field(default_factory=list)
-    structure: set[int] = field(default_factory=set)
+    structure: dict[int, str] = field(default_factory=dict)
     values: list[str] = field(default_factory=list)  # field values taken from labels
 
 
@@ -283,7 +299,8 @@ def _build(doc: Document, facts: dict[str, Fact], level: str) -> tuple[str, _Inf
                     continue
                 key = PROSE_FIELD[key]
         (fields if key in FIELD_BY_KEY else sections).setdefault(key, []).append(block)
-        info.structure.update(no for no, _ in block.heading)
+        info.structure.update({no: block.inline if no == block.line else ""
+                               for no, _ in block.heading})
         info.mappings.append((block.line, block.name, _describe(key)))
     tail_blocks.sort(key=lambda b: b.line)
     out = ["\n".join(head).strip("\n")] if "".join(head).strip() else []
@@ -334,12 +351,10 @@ def _section_text(key: str, fields: dict[str, list[Block]], sections: dict[str, 
                 and block.target.layout != "template":
             body.append(block.heading[0][1] if block.level == BOLD_LEVEL and not block.inline
                         else f"#### {block.name}")
-            if block.level != BOLD_LEVEL or block.inline:
-                info.structure.discard(block.line)
         lines = ([(block.line, block.inline)] if block.inline else []) + block.lines
         if spec.kind is SectionKind.ACTIONS:
             converted, structure = import_items.action_body(lines)
-            info.structure.update(structure)
+            info.structure.update(dict.fromkeys(structure, ""))
         elif spec.kind in (SectionKind.STEPS, SectionKind.BULLETS, SectionKind.LABELLED):
             converted = import_items.list_body(spec.kind, lines)
         else:
@@ -370,6 +385,4 @@ def _field_from(key: str, fields: dict[str, list[Block]], facts: dict[str, Fact]
         label = "" if block.level == BOLD_LEVEL and not block.inline else block.name
         value += "\n\n    **" + (label or block.name) + "**\n\n" + "\n".join(
             "    " + t if t.strip() else "" for t in more.split("\n"))
-        if block.level == BOLD_LEVEL and not block.inline:
-            info.structure.discard(block.line)
     return value

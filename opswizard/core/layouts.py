@@ -122,7 +122,6 @@ HEADING_TABLE: tuple[tuple[str, dict[str, str | tuple[str, str]]], ...] = (
         "Surprises": ("learning_points", _S), "Things that went well": ("learning_points", _S),
         "Remediations": "follow_up_actions", "Remediation": "follow_up_actions",
         "Discussion": KEEP, "Open questions": KEEP, "Follow-up": "follow_up_actions",
-        "Debrief": KEEP,
     }),
     ("common", {
         "Description": "system_state", "Background": "system_state",
@@ -142,7 +141,14 @@ HEADING_TABLE: tuple[tuple[str, dict[str, str | tuple[str, str]]], ...] = (
         "Environment": "environment", "Services affected": "related_services",
         "Affected services": "related_services", "Human factors": "human_factors",
         "Systemic issues": "systemic_issues", "Time to detection": "time_to_detection",
-        "Time to resolution": "time_to_resolution",
+        "Time to resolution": "time_to_resolution", "Actions": "follow_up_actions",
+        "What we are doing next": "follow_up_actions", "What we're doing next": "follow_up_actions",
+        "What we are doing about it": "follow_up_actions",
+        "Executive summary": "system_state", "Impact assessment": "impact",
+        "Immediate trigger": "trigger", "What went poorly": ("learning_points", _S),
+        "What worked": ("learning_points", _S), "What didn't work": ("learning_points", _S),
+        "Corrective and preventive actions": "follow_up_actions",
+        "Remediation actions": "follow_up_actions", "Resolution and recovery": "resolution_steps",
     }),
 )
 
@@ -158,7 +164,8 @@ LABEL_TABLE: dict[str, tuple[str, ...]] = {
     "severity": ("Severity", "Sev", "Severity level", "Priority", "Impact level", "Level"),
     "duration": ("Duration", "Total duration", "Outage duration", "Downtime",
                  "Minutes downtime", "Minutes downtime or degradation", "Impact duration"),
-    "services": ("Services", "Service", "Service(s) affected", "Services impacted",
+    "services": ("Services", "Service", "Service(s) affected", "Services affected",
+                 "Affected services", "Services impacted",
                  "Impacted services", "Components", "Affected components", "Systems affected",
                  "Affected systems", "Affected products", "Product"),
     "environment": ("Environment", "Env"),
@@ -187,7 +194,8 @@ def _word(word: str) -> str:
 def normal_name(text: str) -> str:
     """A heading or label reduced for matching: `3. Root Causes:` and `Root cause` agree."""
     low = text.lower().replace("post-mortem", "postmortem").replace("&", " and ")
-    low = re.sub(r"[*_`\[\]]", "", low).strip()
+    low = re.sub(r"[*_`\[\]]", "", low)
+    low = re.sub(r"\([^)]*\)", " ", low).strip()  # `Timeline (all times UTC)`
     low = _NUMBERING.sub("", low)
     words = [_word(w) for w in re.findall(r"[a-z0-9]+", low.replace("'", ""))]
     text = " ".join(words)
