@@ -66,8 +66,12 @@ def test_fit_drops_items_past_the_budget_and_says_so() -> None:
 
 
 def test_every_outgoing_string_passes_the_redact_hook(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(output, "redact", lambda text: text.replace("hunter2", "<redacted>"))
-    assert output.bound({"k": ["password=hunter2"]}) == {"k": ["password=<redacted>"]}
+    def scanner(text: str) -> tuple[str, list[object]]:  # the secret scanner's shape
+        return text.replace("hunter2", "<redacted:password>"), []
+
+    monkeypatch.setattr(output, "redact", output.adapt(scanner))
+    assert output.bound({"k": ["password=hunter2"]}) == {"k": ["password=<redacted:password>"]}
+    assert output.clean("x" * 10 + " password=hunter2", 12).startswith("xxxxxxxxxx p")
 
 
 # -- drafts --------------------------------------------------------------------------------------

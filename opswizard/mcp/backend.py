@@ -3,7 +3,9 @@
 Every tool asks a `Backend` (search, similar entries, one entry, the list, follow-ups). It is
 the swap point to the core's search and index: today it reads the index cache
 (`kbindex.load`) and ranks through the same `Suggester` as `opswizard search` and the
-browser; when the core's one search replaces them, only this module changes.
+browser, and takes follow-ups from the ledger (`core.ledger` over `core.factcache`, as
+`opswizard actions` does); when the core's one search replaces them, only this module
+changes.
 
 The server runs for hours while people and other processes edit the knowledge base, so every
 call first checks freshness: the tree is scanned (lstat only, as the index does) and, when a
@@ -24,10 +26,11 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 from ..core import kbindex, store
-from ..core.index import Record, make_record, owner_key
+from ..core.index import Record, make_record
 from ..core.tags import normalise_tag
 
 if TYPE_CHECKING:  # pragma: no cover
+    from ..core.factcache import FactSet
     from ..core.kbindex import Snapshot, Summary
     from ..core.suggest import Match, Suggester
 
@@ -57,6 +60,8 @@ class Backend:
         self._by_key: dict[str, Found] = {}
         self._by_id: dict[str, list[Found]] = {}
         self._parsed: dict[str, tuple[int, int, store.Loaded]] = {}
+        self._facts: FactSet | None = None
+        self._facts_signature: tuple[tuple[str, int, int], ...] | None = None
         self.reloads = 0
 
     # -- freshness ------------------------------------------------------------------------
@@ -227,38 +232,29 @@ class Backend:
     def follow_ups(self, owner: str | None, open_only: bool,
                    overdue_as_of: date | None) -> list[dict[str, Any]]:
         """Every follow-up action in the knowledge base with its entry, owner, deadline and
-        whether it is done: soonest deadline first (undated last), then newest entry."""
-        from ..core.kinds import parse_day
+        whether it is done, soonest deadline first: the ledger of `opswizard actions`
+        (`core.ledger` over `core.factcache`). With `overdue_as_of`, only the open ones whose
+        deadline is before that day."""
+        from ..core import factcache, ledger
 
         with self._lock:
-            snapshot = self.refresh()
-            wanted = owner_key(owner) if owner else None
+            self.refresh()
+            if self._facts is None or self._facts_signature != self._signature:
+                self._facts = factcache.load(self.root, pairs=False)
+                self._facts_signature = self._signature
+            today = overdue_as_of or date.today()
+            wanted = ledger.LedgerFilter(owner=owner or "", state="open" if open_only else "all",
+                                         overdue=overdue_as_of is not None)
             rows = []
-            for _, summary in snapshot.newest_first():
-                if wanted and wanted not in {owner_key(o) for o in summary.owners}:
-                    continue  # the index knows each entry's owners: parse only the candidates
-                found = self._by_key[summary.key]
-                try:
-                    entry = self.load(found).entry
-                except (OSError, store.StoreError):
-                    continue
-                for action in entry.follow_up_actions.items:
-                    if action.raw or not action.text.strip():
-                        continue
-                    if open_only and action.done:
-                        continue
-                    if wanted and owner_key(action.owner) != wanted:
-                        continue
-                    due = parse_day(action.deadline) if action.deadline.strip() else None
-                    overdue = bool(due and not action.done and overdue_as_of
-                                   and due < overdue_as_of)
-                    if overdue_as_of is not None and not overdue:
-                        continue
-                    rows.append({
-                        "text": action.text, "owner": action.owner, "deadline": action.deadline,
-                        "done": action.done, "overdue": overdue,
-                        "entry": {"id": summary.id, "title": summary.title, "path": found.key,
-                                  "date": summary.date, "status": summary.status},
-                    })
-            rows.sort(key=lambda r: (r["deadline"] == "", r["deadline"]))
+            for item in ledger.items(self._facts.entries, wanted, today):
+                f, e = item.follow_up, item.entry
+                found = self._by_key.get(e.key)
+                rows.append({
+                    "text": f.text, "owner": f.owner, "deadline": f.deadline, "done": f.done,
+                    "overdue": f.overdue(today), "days_left": item.days_left(today),
+                    "entry": {"id": found.summary.id if found else "", "title": e.title,
+                              "path": e.key, "line": f.line,
+                              "date": e.when.isoformat() if e.when else "",
+                              "severity": e.severity, "status": e.status},
+                })
             return rows

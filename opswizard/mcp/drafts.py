@@ -11,8 +11,9 @@ category or severity, a date or duration it cannot read, a deadline that is not 
 Related Issues link leading out of the knowledge base) is a `FieldErrors` listing every
 reason, and nothing is written. The checklist never refuses a draft: it is returned with it.
 
-`save` publishes the draft at its conventional path through the core store: atomically, never
-over an existing file (a taken name gets `-2`), never outside the knowledge base.
+`save` publishes the draft at its conventional path through the core's `EditSession` (the
+save of the wizard, plain mode and import): atomically, never over an existing file (a taken
+name gets `-2`), never outside the knowledge base.
 """
 
 from __future__ import annotations
@@ -263,13 +264,19 @@ def check_links(root: Path, entry: Any) -> None:
 
 
 def save(root: Path, entry: Any) -> Path:
-    """Publish the draft at its conventional path: atomic, never over a file, never outside
-    the knowledge base. Returns where it was written."""
-    check_links(root, entry)
-    from ..core.naming import file_name, folder
-    from ..core.render import render_bytes
+    """Publish the draft at its conventional path through the core's editing session (the
+    save every writer uses): atomic, never over a file, never outside the knowledge base.
+    Returns where it was written; raises `store.StoreError` with the reason when refused."""
+    from ..core.outcomes import Saved
+    from ..core.session import EditSession
 
-    relative = Path(folder(entry)) / file_name(entry)
-    target = root / relative
-    store.inside(root, target)
-    return store.publish(root, relative, render_bytes(entry))
+    check_links(root, entry)
+    session = EditSession.new(root, entry)
+    try:
+        store.inside(root, session.target())
+        outcome = session.save(final=False)
+    finally:
+        session.close()
+    if not isinstance(outcome, Saved):
+        raise store.StoreError(f"not written: {getattr(outcome, 'why', outcome)}")
+    return outcome.path

@@ -27,12 +27,22 @@ def _identity_redact(text: str) -> str:
     return text
 
 
+def adapt(scanner: Callable[[str], Any]) -> Callable[[str], str]:
+    """The scanner's redact as text -> text (it may answer `(text, findings)`)."""
+
+    def redact_text(text: str) -> str:
+        out = scanner(text)
+        return str(out[0] if isinstance(out, tuple) else out)
+
+    return redact_text
+
+
 def _load_redact() -> Callable[[str], str]:
     try:
-        from ..core.secrets import redact as scanner_redact  # type: ignore[import-not-found]
+        from ..core.secrets import redact as scanner  # type: ignore[import-not-found,unused-ignore]
     except ImportError:
         return _identity_redact
-    return scanner_redact  # type: ignore[no-any-return]
+    return adapt(scanner)
 
 
 redact: Callable[[str], str] = _load_redact()
