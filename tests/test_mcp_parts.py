@@ -136,3 +136,21 @@ def test_an_unexpected_failure_is_an_error_result_not_a_crash() -> None:
         broken()
     with pytest.raises(ToolError, match="FileNotFoundError"):
         missing()
+
+
+# -- the command --------------------------------------------------------------------------------
+def test_no_knowledge_base_folder_is_a_usage_error(tmp_path: Path) -> None:
+    out = subprocess.run([sys.executable, "-m", "opswizard", "mcp", "--kb",
+                          str(tmp_path / "missing")], capture_output=True, text=True,
+                         timeout=300, stdin=subprocess.DEVNULL)
+    assert out.returncode == 2 and out.stdout == ""
+    assert "no knowledge base folder" in out.stderr
+
+
+def test_without_the_sdk_the_command_says_how_to_get_it(tmp_path: Path) -> None:
+    code = ("import sys; sys.modules['mcp'] = None; from opswizard.cli import main; "
+            f"main(['mcp', '--kb', {str(tmp_path)!r}])")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=300, stdin=subprocess.DEVNULL)
+    assert out.returncode == 2 and out.stdout == ""
+    assert "pip install 'opswizard[mcp]'" in out.stderr
