@@ -26,6 +26,7 @@ from .mcp_client import ToolFailed, call, call_error, serve
 TOOLS = {"search_entries", "similar_entries", "get_entry", "list_entries", "list_follow_ups",
          "validate_entry", "create_draft"}
 PGBOUNCER = "Payments API Outage From PgBouncer Pool Saturation"
+TOKEN = "ghp_16C7e42F292c6912E7710c838347Ae178B4a"  # a fake GitHub token, well formed
 
 
 @pytest.fixture
@@ -203,7 +204,9 @@ async def test_list_follow_ups_by_owner_and_overdue(demo: Path) -> None:
 async def test_validate_entry_reports_findings_and_the_checklist_and_writes_nothing(
         demo: Path) -> None:
     text = ("# Operational Learning Entry\n\n## Learning Entry\n\n### Issue Summary\n"
-            "- **Date**: last tuesday\n- **Category**: outage\n- **Title**: Cache stampede\n")
+            "- **Date**: last tuesday\n- **Category**: outage\n- **Title**: Cache stampede\n"
+            "\n### Commands Used\n```json\n{\"pool\": 16,}\n```\n"
+            f"\n### Additional Notes\nThe token {TOKEN} was rotated.\n")
     before = tree(demo)
     async with serve(demo) as client:
         answer = await call(client, "validate_entry", {"markdown": text})
@@ -212,7 +215,11 @@ async def test_validate_entry_reports_findings_and_the_checklist_and_writes_noth
     date_finding = next(f for m, f in messages.items() if "last tuesday" in m)
     assert date_finding["level"] == "error" and date_finding["line"] == 6
     assert any("outage" in m and f["line"] == 7 for m, f in messages.items())
-    assert answer["errors"] >= 2
+    secret = next(f for m, f in messages.items() if m.startswith("secret:"))
+    assert secret["level"] == "error" and secret["line"] == 16 and TOKEN not in secret["message"]
+    code = next(f for f in answer["findings"] if f["line"] == 11 and "json" in f["message"])
+    assert code["level"] == "warning"
+    assert answer["errors"] >= 3
     assert answer["checklist"]["passed"] is False and len(answer["checklist"]["items"]) == 8
     assert "markdown" in huge
     assert tree(demo) == before
@@ -275,6 +282,21 @@ async def test_create_draft_writes_a_draft_that_validate_accepts(demo: Path) -> 
     assert shown["status"] == "draft" and shown["id"] == answer["id"]
     assert found["entries"][0]["path"] == answer["path"]  # fresh: the next call sees it
     assert fetched["title"] == FULL_DRAFT["title"]
+
+
+async def test_a_secret_given_to_create_draft_is_redacted_and_noted(demo: Path) -> None:
+    async with serve(demo) as client:
+        answer = await call(client, "create_draft", {
+            "title": "Leaked deploy token", "category": "deployment", "severity": "HIGH",
+            "commands_used": [{"code": f"export GITHUB_TOKEN={TOKEN}\n./deploy.sh"}],
+            "primary_cause": f"The token {TOKEN} was pasted in a public channel"})
+    written = (demo / answer["path"]).read_text(encoding="utf-8")
+    assert TOKEN not in written
+    assert "export GITHUB_TOKEN=<redacted:" in written and "./deploy.sh" in written
+    assert any(n.startswith("commands_used[1]: a secret") for n in answer["notes"])
+    assert any(n.startswith("primary_cause: a secret") for n in answer["notes"])
+    report = json.loads(cli("validate", "--json", str(demo / answer["path"])).stdout)
+    assert report["errors"] == 0, report
 
 
 async def test_create_draft_never_overwrites(demo: Path) -> None:
@@ -378,14 +400,19 @@ async def test_text_from_files_comes_out_clean_and_bounded(demo: Path) -> None:
     text = text.replace("- **Title**: ", "- **Title**: \x1b]0;owned\x07\x1b[2J\u202e")
     symptoms_line = next(line for line in text.splitlines() if "**Symptoms**" in line)
     text = text.replace(symptoms_line, symptoms_line + " timeout" * 3_000)
+    cause_line = next(line for line in text.splitlines() if "**Primary Cause**" in line)
+    text = text.replace(cause_line, f"{cause_line}; the deploy used GITHUB_TOKEN={TOKEN}")
     target.write_text(text, encoding="utf-8")
     async with serve(demo) as client:
         found = await call(client, "search_entries", {"query": "redis evictions"})
         similar = await call(client, "similar_entries", {"description": "redis evictions"})
         entry = await call(client, "get_entry", {"id_or_path": found["entries"][0]["id"]})
-    dumped = json.dumps([found, similar, entry], ensure_ascii=False)
-    for bad in ("\x1b", "\x07", "\u202e"):
+        resource = await client.read_resource(f"opswizard://entry/{entry['id']}")
+    dumped = json.dumps([found, similar, entry], ensure_ascii=False) + resource.contents[0].text
+    for bad in ("\x1b", "\x07", "\u202e", TOKEN):
         assert bad not in dumped
+    assert "GITHUB_TOKEN=<redacted:" in similar["entries"][0]["primary_cause"]
+    assert "GITHUB_TOKEN=<redacted:" in entry["markdown"]
     assert found["entries"][0]["title"].startswith("Redis Evictions")
     assert "[truncated: " in entry["symptoms"] and len(entry["symptoms"]) < 8_200
     assert "opswizard://entry/" in entry["symptoms"]

@@ -74,6 +74,32 @@ def test_every_outgoing_string_passes_the_redact_hook(monkeypatch: pytest.Monkey
     assert output.clean("x" * 10 + " password=hunter2", 12).startswith("xxxxxxxxxx p")
 
 
+TOKEN = "ghp_16C7e42F292c6912E7710c838347Ae178B4a"  # a fake GitHub token, well formed
+
+
+def test_secrets_are_redacted_with_one_scan_per_answer(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[str] = []
+    real = output.redact
+
+    def counting(text: str) -> str:
+        calls.append(text)
+        return real(text)
+
+    monkeypatch.setattr(output, "redact", counting)
+    answer = output.bound({"steps": [f"export GITHUB_TOKEN={TOKEN}", "restarted the pods"],
+                           "title": "Deploy key leak", "n": 2})
+    assert len(calls) == 1
+    assert TOKEN not in str(answer) and "<redacted:" in answer["steps"][0]
+    assert answer["steps"][0].startswith("export GITHUB_TOKEN=")
+    assert answer["steps"][1] == "restarted the pods" and answer["title"] == "Deploy key leak"
+
+
+def test_a_redaction_across_strings_falls_back_to_one_scan_each(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(output, "redact", lambda text: text.replace("a\n\x1f\nb", "<r>"))
+    assert output.redact_many(["a", "b", "c"]) == ["a", "b", "c"]
+
+
 # -- drafts --------------------------------------------------------------------------------------
 def test_the_draft_parameters_follow_the_template() -> None:
     from opswizard.core.template import SECTIONS, SectionKind

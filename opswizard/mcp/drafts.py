@@ -6,10 +6,12 @@ description (`core/template.py`): one parameter per field and per section, typed
 follow-ups), plus `tags` and `markdown`. Adding a section to the template adds a parameter.
 
 `build` turns the arguments into an entry. As in the wizard, each value has its control
-characters removed and is checked by its kind; a value the wizard would refuse (an unknown
-category or severity, a date or duration it cannot read, a deadline that is not a day, a
-Related Issues link leading out of the knowledge base) is a `FieldErrors` listing every
-reason, and nothing is written. The checklist never refuses a draft: it is returned with it.
+characters removed, any secret in it redacted (`core/secrets.py`, as `import` does; each
+redaction is noted in the answer), and is checked by its kind; a value the wizard would
+refuse (an unknown category or severity, a date or duration it cannot read, a deadline that
+is not a day, a Related Issues link leading out of the knowledge base) is a `FieldErrors`
+listing every reason, and nothing is written. The checklist never refuses a draft: it is
+returned with it.
 
 `save` publishes the draft at its conventional path through the core's `EditSession` (the
 save of the wizard, plain mode and import): atomically, never over an existing file (a taken
@@ -146,10 +148,13 @@ def _label_item(text: str) -> tuple[str | None, str]:
     return None, text.strip()
 
 
-def build(args: dict[str, Any]) -> tuple[Any, list[str]]:
-    """The draft entry for the tool's arguments, and notes (warnings the wizard would show).
-    Raises FieldErrors listing every value the wizard would refuse."""
+def build(args: dict[str, Any], allowlist: frozenset[str] = frozenset(),
+          ) -> tuple[Any, list[str]]:
+    """The draft entry for the tool's arguments, and notes (warnings the wizard would show,
+    and each secret redacted). Raises FieldErrors listing every value the wizard would
+    refuse. `allowlist`: fingerprints of values that are not secrets (the knowledge base's)."""
     from ..core import change as change_mod
+    from ..core import secrets
     from ..core.checks import located_findings
     from ..core.model import Action, Fence, Item, new_entry, new_id
     from ..core.parse import parse_text
@@ -157,9 +162,18 @@ def build(args: dict[str, Any]) -> tuple[Any, list[str]]:
 
     errors: list[str] = []
     notes: list[str] = []
+
+    def text_of(value: str, where: str) -> str:
+        """As typed text enters an entry: controls removed, secrets redacted (and noted)."""
+        clean = strip_controls(value)
+        redacted, found = secrets.redact(clean, allowlist=allowlist)
+        for finding in found:
+            notes.append(f"{where}: a secret ({finding.label}) was redacted")
+        return redacted
+
     markdown = args.get("markdown")
     if markdown:
-        result = parse_text(strip_controls(markdown))
+        result = parse_text(text_of(markdown, "markdown"))
         entry = result.entry
         if not result.writable:
             errors.extend(f"markdown line {f.line}: {f.message}" for f in result.errors)
@@ -184,8 +198,8 @@ def build(args: dict[str, Any]) -> tuple[Any, list[str]]:
                 if value is None:
                     continue
                 if isinstance(value, list):
-                    value = ", ".join(strip_controls(v).strip() for v in value if v.strip())
-                value = strip_controls(str(value)).strip()
+                    value = ", ".join(v.strip() for v in value if v.strip())
+                value = text_of(str(value), f.key).strip()
                 problem = kinds.check(f.kind, value)
                 if problem is not None and problem.level == "error":
                     errors.append(f"{f.key}: {problem.message}")
@@ -197,37 +211,40 @@ def build(args: dict[str, Any]) -> tuple[Any, list[str]]:
         value = args.get(spec.key)
         if value is None:
             continue
+        key = spec.key
         if spec.kind in (SectionKind.STEPS, SectionKind.BULLETS):
-            section.items = [Item(text=strip_controls(v).strip()) for v in value if v.strip()]
+            section.items = [Item(text=text_of(v, f"{key}[{n}]").strip())
+                             for n, v in enumerate(value, 1) if v.strip()]
         elif spec.kind is SectionKind.LABELLED:
             section.items = [Item(label=label, text=text) for label, text in
-                             (_label_item(strip_controls(v)) for v in value if v.strip())]
+                             (_label_item(text_of(v, f"{key}[{n}]"))
+                              for n, v in enumerate(value, 1) if v.strip())]
         elif spec.kind is SectionKind.CODE:
             section.items = [Fence(language=strip_controls(b.language).strip() or spec.language,
-                                   code=strip_controls(b.code).strip("\n"))
-                             for b in value if b.code.strip()]
+                                   code=text_of(b.code, f"{key}[{n}]").strip("\n"))
+                             for n, b in enumerate(value, 1) if b.code.strip()]
         elif spec.kind is SectionKind.CHANGE:
             section.items = [
                 Fence(language=(lang := strip_controls(b.language).strip() or spec.language),
                       code=change_mod.compose(change_mod.Change(
-                          before=strip_controls(b.before).strip("\n"),
-                          after=strip_controls(b.after).strip("\n"),
+                          before=text_of(b.before, f"{key}[{n}].before").strip("\n"),
+                          after=text_of(b.after, f"{key}[{n}].after").strip("\n"),
                           prefix=change_mod.comment_prefix(lang))))
-                for b in value]
+                for n, b in enumerate(value, 1)]
         elif spec.kind is SectionKind.ACTIONS:
             actions = []
             for n, a in enumerate(value, 1):
                 due = strip_controls(a.due).strip()
                 if due and kinds.parse_day(due) is None:
-                    errors.append(f"{spec.key}[{n}].due: {due!r} is not a YYYY-MM-DD date")
+                    errors.append(f"{key}[{n}].due: {due!r} is not a YYYY-MM-DD date")
                 owner = strip_controls(a.owner).strip()
                 if owner and not owner.startswith("@"):
                     owner = "@" + owner
-                actions.append(Action(text=strip_controls(a.text).strip(), owner=owner,
-                                      deadline=due, done=a.done))
+                actions.append(Action(text=text_of(a.text, f"{key}[{n}]").strip(),
+                                      owner=owner, deadline=due, done=a.done))
             section.items = actions
         else:
-            section.text = strip_controls(value).strip()
+            section.text = text_of(value, key).strip()
     if args.get("tags") is not None:
         tags = []
         for raw in args["tags"]:

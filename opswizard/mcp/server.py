@@ -220,12 +220,17 @@ def build_server(root: Path, read_only: bool = False) -> MCPServer:
                                        description="An entry as markdown.")],
     ) -> dict[str, Any]:
         """Check an entry's markdown as `opswizard validate` checks a file: every finding
-        (level, message, line) and the completion checklist. Writes nothing."""
+        (level, message, line; values, secrets, code blocks) and the completion checklist.
+        Writes nothing."""
+        from ..core import codecheck, secrets
         from ..core.checks import located_findings
         from ..core.parse import parse_text
 
         result = parse_text(markdown)
-        findings = [f.to_dict() for f in located_findings(result)]
+        found = located_findings(result)
+        found += secrets.findings_for(markdown, secrets.load_allowlist(root))
+        found += codecheck.findings_for(markdown)
+        findings = [f.to_dict() for f in found]
         answer = {
             "errors": sum(f["level"] == "error" for f in findings),
             "warnings": sum(f["level"] == "warning" for f in findings),
@@ -236,7 +241,9 @@ def build_server(root: Path, read_only: bool = False) -> MCPServer:
 
     if not read_only:
         def create_draft(**fields: Any) -> dict[str, Any]:
-            entry, notes = drafts.build(fields)
+            from ..core.secrets import load_allowlist
+
+            entry, notes = drafts.build(fields, load_allowlist(root))
             path = drafts.save(root, entry)
             key = path.relative_to(root).as_posix()
             log.info("draft written: %s", key)
@@ -252,7 +259,8 @@ def build_server(root: Path, read_only: bool = False) -> MCPServer:
             "at least; date defaults to now) and any section, or from markdown. Values are "
             "checked as the wizard checks them: an invalid category, severity, date, "
             "duration, deadline or a link leading out of the knowledge base refuses the "
-            "draft with every reason, and nothing is written. The completion checklist "
+            "draft with every reason, and nothing is written. Secrets are redacted "
+            "(listed in notes). The completion checklist "
             "never refuses a draft; it is returned with it. Written atomically at its "
             "conventional path in the knowledge base, never over an existing file. Returns "
             "the path, id and checklist.")
