@@ -1,17 +1,16 @@
 """The knowledge base as the MCP server sees it: the one place it reads entries from.
 
-Every tool asks a `Backend` (search, similar entries, one entry, the list, follow-ups). It is
-the swap point to the core's search and index: today it reads the index cache
-(`kbindex.load`) and ranks through the same `Suggester` as `opswizard search` and the
-browser, and takes follow-ups from the ledger (`core.ledger` over `core.factcache`, as
-`opswizard actions` does); when the core's one search replaces them, only this module
-changes.
+Every tool asks a `Backend` (search, similar entries, one entry, the list, follow-ups). It
+reads through the core's one index and one search (`core/kbdb.py`, `core/search.py`: the
+SQLite index and the ranking `opswizard search`, the browser and the wizard use), and
+takes follow-ups from the ledger (`core.ledger` over `core.factcache`, as `opswizard
+actions` does). When the core changes how it indexes or ranks, only this module changes.
 
-The server runs for hours while people and other processes edit the knowledge base, so every
-call first checks freshness: the tree is scanned (lstat only, as the index does) and, when a
-file was added, removed or changed in size or mtime, the index is loaded again (the cache
-re-parses only what changed). Entries are parsed only when a tool needs their sections, and
-kept by (size, mtime) so a second call parses nothing.
+The server runs for hours while people and other processes edit the knowledge base, so
+every call first brings the index up to date (`KbIndex.refresh`: a stat of every file,
+parsing only files whose bytes changed; a rebuild by another process is picked up).
+Entries are parsed only when a tool needs their sections, and kept by (size, mtime) so a
+second call parses nothing.
 
 A lock serialises calls: the SDK runs tools in worker threads.
 """
@@ -25,14 +24,13 @@ from datetime import date
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
-from ..core import kbindex, store
-from ..core.index import Record, make_record
-from ..core.tags import normalise_tag
+from ..core import store
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..core.factcache import FactSet
-    from ..core.kbindex import Snapshot, Summary
-    from ..core.suggest import Match, Suggester
+    from ..core.kbdb import KbIndex
+    from ..core.search import Search
+    from ..core.summary import Summary
 
 
 class UnknownEntry(LookupError):
@@ -41,10 +39,11 @@ class UnknownEntry(LookupError):
 
 @dataclass(frozen=True)
 class Found:
-    """One entry of the knowledge base: where it is (absolute and relative) and its summary."""
+    """One entry of the knowledge base: its file, its key (relative to the root,
+    `/`-separated) and its summary from the index."""
 
     path: Path
-    key: str  # relative to the root, `/`-separated
+    key: str
     summary: Summary
 
 
@@ -54,64 +53,47 @@ class Backend:
     def __init__(self, root: Path) -> None:
         self.root = root
         self._lock = threading.RLock()
-        self._signature: tuple[tuple[str, int, int], ...] | None = None
-        self._snapshot: Snapshot | None = None
-        self._suggester: Suggester | None = None
+        self._kb: KbIndex | None = None
+        self._search: Search | None = None
+        self._version = -1
         self._by_key: dict[str, Found] = {}
         self._by_id: dict[str, list[Found]] = {}
+        self._services: dict[str, str] = {}  # service key -> a spelling
+        self._tags: set[str] = set()
         self._parsed: dict[str, tuple[int, int, store.Loaded]] = {}
         self._facts: FactSet | None = None
-        self._facts_signature: tuple[tuple[str, int, int], ...] | None = None
-        self.reloads = 0
+        self._facts_version = -1
 
     # -- freshness ------------------------------------------------------------------------
-    def _scan(self) -> tuple[tuple[str, int, int], ...]:
-        out = []
-        for item in store.scan_entries(self.root):
-            try:
-                info = item.stat(follow_symlinks=False)
-            except OSError:
-                out.append((item.path, -1, -1))
-                continue
-            out.append((item.path, info.st_size, info.st_mtime_ns))
-        return tuple(out)
+    def refresh(self) -> KbIndex:
+        """The index brought up to date with the files (parsing only what changed)."""
+        from ..core.index import service_key
+        from ..core.kbdb import KbIndex
+        from ..core.search import Search
 
-    def refresh(self) -> Snapshot:
-        """The knowledge base as it is now: reloaded when any file was added, removed or
-        changed since the last call, else the snapshot already in memory."""
         with self._lock:
-            signature = self._scan()
-            if self._snapshot is None or signature != self._signature:
-                snapshot = kbindex.load(self.root)
-                self._snapshot, self._signature = snapshot, signature
-                self._suggester = None
-                self._by_key = {}
-                self._by_id = {}
-                root_text = os.fspath(self.root)
-                for path, summary in snapshot.entries:
-                    found = Found(Path(path) if os.path.isabs(path)
-                                  else Path(root_text) / path, summary.key, summary)
+            if self._kb is None:
+                self._kb = KbIndex.open(self.root)
+                self._search = Search(self._kb)
+            else:
+                self._kb.refresh()
+            if self._kb.version != self._version:
+                self._version = self._kb.version
+                self._by_key, self._by_id, self._services, self._tags = {}, {}, {}, set()
+                for summary in self._kb.entries():
+                    found = Found(summary.path, summary.key, summary)
                     self._by_key[summary.key] = found
                     self._by_id.setdefault(summary.id, []).append(found)
-                live = set(self._by_key)
-                self._parsed = {k: v for k, v in self._parsed.items() if k in live}
-                self.reloads += 1
-            return self._snapshot
-
-    def suggester(self) -> Suggester:
-        """The search over the fresh index (`opswizard search` ranks with the same)."""
-        from ..core.suggest import Suggester
-
-        with self._lock:
-            snapshot = self.refresh()
-            if self._suggester is None:
-                self._suggester = Suggester(snapshot.index())
-            return self._suggester
+                    for name in summary.services:
+                        self._services.setdefault(service_key(name), name)
+                    self._tags.update(summary.tags)
+                self._parsed = {k: v for k, v in self._parsed.items() if k in self._by_key}
+            return self._kb
 
     # -- finding one entry ----------------------------------------------------------------
     def find(self, id_or_path: str) -> Found:
         """The entry with this id, or at this path (relative to the knowledge base, or
-        absolute inside it, or a unique file name). Nothing outside the scanned entries is
+        absolute inside it, or a unique file name). Nothing outside the indexed entries is
         ever opened: `../../etc/passwd` is simply not an entry."""
         with self._lock:
             self.refresh()
@@ -157,67 +139,52 @@ class Backend:
             self._parsed[found.key] = (info.st_size, info.st_mtime_ns, loaded)
             return loaded
 
-    def record_found(self, record: Record) -> Found | None:
-        """The entry behind a search record."""
-        key = self._key_of(record.path)
-        return self._by_key.get(key) if key is not None else None
-
     # -- queries ----------------------------------------------------------------------------
+    def _hits(self, hits: list[Any]) -> list[tuple[Found, float, str]]:
+        out = []
+        for hit in hits:
+            found = self._by_key.get(hit.key)
+            if found is not None:
+                out.append((found, hit.score, hit.reason))
+        return out
+
     def search(self, query: str, limit: int) -> list[tuple[Found, float, str]]:
-        """(entry, score 0-100, why it matched), best first: the search of `opswizard search`."""
+        """(entry, score 0-100, why it matched), best first: the search of `opswizard
+        search` (the same query gives the same order)."""
         with self._lock:
-            out = []
-            for match in self.suggester().search_matches(query, limit):
-                found = self.record_found(match.record)
-                if found is not None:
-                    out.append((found, match.score, match.reason))
-            return out
+            self.refresh()
+            assert self._search is not None
+            return self._hits(self._search.search(query, limit, summaries=False))
 
     def similar(self, description: str, limit: int) -> list[tuple[Found, float, str]]:
         """Past entries most like a free-text description of an incident (symptoms,
-        services, error messages): compared as the wizard compares a new entry with past
-        ones (title, symptoms, cause, shared services and tags named in the text), topped
-        up with plain search hits when that finds fewer than `limit`."""
+        services, error messages): the description as the query, with the known services
+        and tags it names to share, as the wizard looks for a possible recurrence."""
+        from ..core.index import norm_text
+        from ..core.search import Query
+
         with self._lock:
-            suggester = self.suggester()
-            probe = self._probe(description, suggester)
-            matches: list[Match] = suggester.related(probe, limit=limit, min_score=5.0)
-            seen = {m.record.path for m in matches}
-            if len(matches) < limit:
-                for match in suggester.search_matches(description, limit):
-                    if match.record.path not in seen and len(matches) < limit:
-                        matches.append(match)
-                        seen.add(match.record.path)
-            out = []
-            for match in matches:
-                found = self.record_found(match.record)
-                if found is not None:
-                    out.append((found, match.score, match.reason))
-            return out
-
-    @staticmethod
-    def _probe(description: str, suggester: Suggester) -> Record:
-        """A record standing for the incident described: the text as its title, symptoms and
-        cause, and the known services and tags the text names."""
-        from ..core.index import norm_text, service_key
-
-        text = f" {norm_text(description)} "
-        index = suggester.index
-        services = [index.service_name(key) for key in index.service_counts
-                    if key and f" {key.replace('-', ' ')} " in text]
-        tags = [tag for tag in index.tag_counts if tag and f" {tag.replace('-', ' ')} " in text]
-        return make_record("", title=description, symptoms=description,
-                           primary_cause=description,
-                           services=[s for s in services if service_key(s)], tags=tags)
+            self.refresh()
+            assert self._search is not None
+            text = f" {norm_text(description)} "
+            services = tuple(name for key, name in self._services.items()
+                             if key and f" {key.replace('-', ' ')} " in text)
+            tags = tuple(tag for tag in self._tags
+                         if tag and f" {tag.replace('-', ' ')} " in text)
+            hits = self._search.search(Query(description, services, tags, typing=False),
+                                       limit, summaries=False)
+            return self._hits([h for h in hits if h.score >= 5.0])
 
     def entries(self, category: str | None, severity: str | None, tag: str | None,
                 status: str | None) -> list[Found]:
         """Entries newest first, filtered as `opswizard list` filters."""
+        from ..core.tags import normalise_tag
+
         with self._lock:
-            snapshot = self.refresh()
+            kb = self.refresh()
             wanted_tag = normalise_tag(tag) if tag else None
             out = []
-            for _, summary in snapshot.newest_first():
+            for summary in kb.entries():
                 if category and summary.category != category:
                     continue
                 if severity and summary.severity != severity:
@@ -239,9 +206,9 @@ class Backend:
 
         with self._lock:
             self.refresh()
-            if self._facts is None or self._facts_signature != self._signature:
+            if self._facts is None or self._facts_version != self._version:
                 self._facts = factcache.load(self.root, pairs=False)
-                self._facts_signature = self._signature
+                self._facts_version = self._version
             today = overdue_as_of or date.today()
             wanted = ledger.LedgerFilter(owner=owner or "", state="open" if open_only else "all",
                                          overdue=overdue_as_of is not None)
