@@ -84,11 +84,10 @@ class PlainWizard:
     # -- the knowledge base --------------------------------------------------------------
     def suggester(self) -> object | None:
         if self._index is None and self.root.is_dir():
-            from .core.kbindex import knowledge_index
-            from .core.suggest import suggester
+            from .core.suggestions import Suggestions
 
             try:
-                self._index = suggester(knowledge_index(self.root))
+                self._index = Suggestions.open(self.root)
             except (OSError, ValueError):
                 self._index = None
         return self._index

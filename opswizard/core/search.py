@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import bisect
 import math
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -327,22 +328,22 @@ class Search:
         else:
             text = " ".join((entry.title, entry.get("symptoms"), entry.get("primary_cause")))
             services, tags, own = tuple(entry.services()), tuple(entry.tags), entry.id
-        return self._like(Query(text, tuple(services), tuple(tags)), limit, exclude_path,
-                          own, min_score)
+        return self._like(Query(" ".join(text.split()), tuple(services), tuple(tags)), limit,
+                          exclude_path, own, min_score)
 
     def similar(self, title: str, symptoms: str = "", services: Iterable[str] = (),
                 limit: int = 5, exclude_path: str | Path | None = None,
                 min_score: float = 5.0) -> list[Hit]:
         """Past entries with a similar title and symptoms on the same services: a recurrence?"""
-        return self._like(Query(f"{title} {symptoms}", tuple(services)), limit, exclude_path,
-                          "", min_score)
+        return self._like(Query(" ".join(f"{title} {symptoms}".split()), tuple(services)),
+                          limit, exclude_path, "", min_score)
 
     def _like(self, query: Query, limit: int, exclude_path: str | Path | None, own: str,
               min_score: float) -> list[Hit]:
         exclude = {own} if own else set()
         if exclude_path is not None:
-            path = Path(exclude_path)
-            root = self.kb.root
+            path = Path(os.path.abspath(exclude_path))
+            root = Path(os.path.abspath(self.kb.root))
             exclude.add(path.relative_to(root).as_posix() if path.is_relative_to(root)
                         else path.as_posix())
         hits = self.search(query, limit, exclude)

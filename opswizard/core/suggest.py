@@ -226,7 +226,7 @@ class Suggester:
             (index.owner_names.get(k, k), n) for k, n in index.owner_counts.items()
         )
         self._build_tag_lookups()
-        self._build_postings()
+        self._built = False  # the postings: built on the first related/similar/search
         self._expansions: dict[str, Group] = {}
         self._fields: dict[tuple[int, int], tuple[frozenset[str], float]] = {}
         self.cap = max(MIN_CAP, min(CAP, len(self.records) // 20))
@@ -243,6 +243,11 @@ class Suggester:
             first.setdefault(tag.split("-")[0], []).append(tag)
         self._tag_first = first
         self._tag_first_sorted = sorted(first)
+
+    def _ensure(self) -> None:
+        if not self._built:
+            self._built = True
+            self._build_postings()
 
     def _build_postings(self) -> None:
         text_posts: list[defaultdict[str, list[int]]] = [defaultdict(list) for _ in range(4)]
@@ -363,6 +368,7 @@ class Suggester:
         return result
 
     def _groups(self, text: str) -> list[Group]:
+        self._ensure()
         groups = []
         for term in dict.fromkeys(terms(text)):
             group = self._expand(term)
@@ -457,6 +463,7 @@ class Suggester:
         tags: Iterable[str], limit: int, exclude_path: str | Path | None, own_id: str | None,
         min_score: float,
     ) -> list[Match]:
+        self._ensure()
         fields = []  # (name, field, groups, query norm)
         for name, field, text in (("title", T_TITLE, title), ("symptoms", T_SYMPTOMS, symptoms),
                                   ("cause", T_CAUSE, cause)):
@@ -522,6 +529,7 @@ class Suggester:
         The score is the share of the query's (IDF-weighted) terms the entry holds, each
         counted in the best field it is in (title, services and tags count most), with
         a little fuzzy title similarity to break ties."""
+        self._ensure()
         groups = self._groups(query)
         if not groups:
             return self._fuzzy_fallback(query, limit)

@@ -179,10 +179,9 @@ class WizardScreen(Screen[Path | None]):
     @work(thread=True, exclusive=True, group="index")
     def build_index(self) -> None:
         """Index the knowledge base off the UI thread; suggestions start when it is ready."""
-        from ...core.index import KnowledgeIndex
-        from ...core.suggest import suggester
+        from ...core.suggestions import Suggestions
 
-        ready = suggester(KnowledgeIndex.build(self.root))
+        ready = Suggestions.open(self.root)
         self.app.call_from_thread(self._index_ready, ready)
 
     def _index_ready(self, ready: object) -> None:

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from ...core.model import EntryBase
-    from ...core.suggest import Suggester
+    from ...core.suggestions import Suggestions
 
 
 @dataclass
@@ -30,7 +30,7 @@ class EditorContext:
     `suggester` is None until the knowledge base index has been built in a worker.
     """
 
-    suggester: Suggester | None = None
+    suggester: Suggestions | None = None
     target_path: Callable[[], Path] | None = None
     link_for: Callable[[Any], str] | None = None
     """The Related Issues link text for a past entry's record, from this entry's file."""
