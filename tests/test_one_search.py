@@ -125,3 +125,24 @@ def test_without_fts5_the_in_process_index_answers(
     assert hits and "Pool" in hits[0].summary.title
     related = Suggestions(Search(kb)).related(new_entry(title="disk alert on kafka"), 3)
     assert related and related[0].record.title.startswith("Kafka Broker Disk Alert")
+
+
+def test_follow_ups_and_links_come_from_the_index(demo: Path) -> None:
+    from opswizard.core import kbrows
+    from opswizard.core.links import LinkGraph
+
+    kb = KbIndex.open(demo)
+    good, _ = store.load_all(demo)
+    expected = sorted((str(item.path.relative_to(demo)), a.text, a.owner)
+                      for item in good for a in item.entry.follow_up_actions.items
+                      if not a.raw)
+    found = kbrows.all_followups(kb)
+    assert sorted((f.key, f.action.text, f.action.owner) for f in found) == expected
+    graph = LinkGraph(demo, [(item.path, item.entry) for item in good])
+    for item in good:
+        key = item.path.relative_to(demo).as_posix()
+        incoming = sorted(p.relative_to(demo).as_posix() for p in graph.incoming(item.path))
+        assert sorted({link.source for link in kbrows.links_to(kb, key)}) == incoming
+        outgoing = [link.target for link in kbrows.links_from(kb, key) if link.exists]
+        assert outgoing == [link.path.relative_to(demo).as_posix()
+                            for link in graph.outgoing(item.path) if link.exists]

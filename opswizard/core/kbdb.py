@@ -35,6 +35,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import posixpath
 import sqlite3
 import threading
 import time
@@ -162,8 +163,9 @@ def _schema() -> list[str]:
         "owner TEXT NOT NULL, deadline TEXT NOT NULL, done INTEGER NOT NULL) STRICT",
         "CREATE INDEX followups_row ON followups(row)",
         "CREATE TABLE links(row INTEGER NOT NULL, n INTEGER NOT NULL, text TEXT NOT NULL, "
-        "href TEXT NOT NULL) STRICT",
+        "href TEXT NOT NULL, target TEXT NOT NULL) STRICT",
         "CREATE INDEX links_row ON links(row)",
+        "CREATE INDEX links_target ON links(target)",
         "CREATE TABLE tags(row INTEGER NOT NULL, tag TEXT NOT NULL) STRICT",
         "CREATE INDEX tags_tag ON tags(tag)",
         "CREATE INDEX tags_row ON tags(row)",
@@ -375,8 +377,9 @@ class KbIndex:
         conn.executemany("INSERT INTO followups VALUES (?, ?, ?, ?, ?, ?)",
                          [(rid, f.n, f.text, f.owner, f.deadline, int(f.done))
                           for f in s.followups])
-        conn.executemany("INSERT INTO links VALUES (?, ?, ?, ?)",
-                         [(rid, n, text, href) for n, (text, href) in enumerate(s.links)])
+        conn.executemany("INSERT INTO links VALUES (?, ?, ?, ?, ?)",
+                         [(rid, n, text, href, link_target(s.key, href))
+                          for n, (text, href) in enumerate(s.links)])
         conn.executemany("INSERT INTO tags VALUES (?, ?)", [(rid, t) for t in set(s.tags)])
         keys = {k for k in map(service_key, s.services) if k}
         conn.executemany("INSERT INTO services VALUES (?, ?)", [(rid, k) for k in keys])
@@ -509,6 +512,19 @@ class KbIndex:
     def bad(self) -> list[tuple[Path, str]]:
         """(path, why) of each file that is not a usable entry."""
         return [(s.path, s.error) for s in self.summaries() if s.error]
+
+
+def link_target(key: str, href: str) -> str:
+    """The key a Related Issues link names, relative to the linking entry's folder ("" for
+    a URL, an anchor or a path leaving the knowledge base)."""
+    from urllib.parse import unquote
+
+    target = unquote(href.split("#", 1)[0].split("?", 1)[0]).strip()
+    if not target or "://" in target or target.startswith(("/", "mailto:")):
+        return ""
+    folder = posixpath.dirname(key)
+    joined = posixpath.normpath(posixpath.join(folder, target))
+    return "" if joined.startswith("..") else joined
 
 
 def _split(text: str) -> tuple[str, ...]:
