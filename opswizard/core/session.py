@@ -116,8 +116,8 @@ class EditSession:
         else:
             session = cls(root, parse_text(pending.text).entry, path)
             session._lock_wanted = lock
+            session.baseline = ""  # never saved, or the file is gone: all of it is unsaved
             if path is not None:
-                session.baseline = ""  # the file is gone: everything is unsaved
                 session.saved_status = "draft"
         session.entry = parse_text(pending.text).entry
         session.digest = pending.base_digest
@@ -155,6 +155,13 @@ class EditSession:
         except OSError:
             return  # a lock is a courtesy to other editors, never a reason to stop
         self._locked = self.path
+
+    def hold_lock(self) -> None:
+        """Hold the edit lock on the file from now on (and on the file a save moves it to,
+        or a new entry's file once written): an interactive editor does, a command not."""
+        self._lock_wanted = not self.read_only_reason
+        if self._lock_wanted:
+            self._lock()
 
     def _unlock(self) -> None:
         if self._locked is not None:

@@ -13,7 +13,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import time
 from collections.abc import Iterable
 from pathlib import Path
@@ -32,11 +31,11 @@ from ...core import journal, store
 from ...core.checklist import evaluate
 from ...core.checks import check_entry
 from ...core.findings import Finding
-from ...core.model import EntryBase, new_entry
-from ...core.naming import file_name, folder
-from ...core.parse import parse_text
+from ...core.model import EntryBase
+from ...core.outcomes import Saved
 from ...core.render import render
-from ...core.sanitize import clean, clean_line
+from ...core.sanitize import clean_line
+from ...core.session import EditSession
 from ...core.template import FIELD_BY_KEY, SECTION_BY_KEY, SECTIONS
 from ..safe import fmt, line
 from ..widgets.checklist_panel import ChecklistPanel
@@ -45,8 +44,8 @@ from ..widgets.review_pane import ReviewPane
 from ..widgets.section_editor import EditorContext, SectionEditor, editor_for
 from ..widgets.similar_notice import SimilarNotice
 from ..widgets.step_list import REVIEW, StepList
-from .dialogs import ChoiceDialog, ReasonDialog
-from .recovery import DiffScreen, diff_content
+from . import save_flow
+from .dialogs import ChoiceDialog
 
 STEPS = [s.key for s in SECTIONS] + [REVIEW]
 
@@ -89,57 +88,38 @@ class WizardScreen(Screen[Path | None]):
                  recovered: journal.Journal | None = None) -> None:
         super().__init__()
         self.root = root
-        self.path = path
-        """The file being edited (None until a new entry is first saved)."""
-        self.saved_path: Path | None = None
-        self.read_only_reason = ""
-        self.digest: str | None = None
+        if recovered is not None:
+            self.session = EditSession.recover(root, recovered, lock=False)
+        elif path is not None:
+            self.session = EditSession.open(root, path, lock=False)
+        else:
+            self.session = EditSession.new(root, **(prefill or {}))
+        """The entry being edited: every load, journal and save goes through it."""
         self.context = EditorContext()
         self.current = STEPS[0]
-        self.source = b""
-        self.journal_path: Path | None = None
-        """Where unsaved text was last journalled (None: nothing journalled)."""
         self._journal_timer: Timer | None = None
         self._mount_lock = asyncio.Lock()
-        self._links: dict[str, object] = {}
-        """Related Issues links this wizard made, by their text: re-derived at save."""
-        self.recovered_file: Path | None = None
-        """The journal this session was recovered from: removed once the entry is saved."""
-        if recovered is not None:
-            self.path = path = recovered.target
-        if path is not None and (recovered is None or path.exists()):
-            loaded = store.load(path)
-            self.entry: EntryBase = loaded.entry.model_copy(deep=True)
-            self.digest = loaded.digest
-            self.baseline = render(self.entry)
-            self.source = loaded.data
-            if not loaded.result.writable:
-                errors = loaded.result.errors
-                self.read_only_reason = errors[0].message if errors else "cannot be rewritten"
-            shown = self.baseline.replace("\r\n", "\n")
-            if clean(shown) != shown:  # Inputs show ESC, OSC, C1 raw: escape them, read-only
-                self.entry = parse_text(clean(shown)).entry
-                self.baseline = render(self.entry)
-                self.read_only_reason = self.read_only_reason or (
-                    "the file holds terminal control characters (shown escaped here); "
-                    "edit it in a text editor")
-        else:
-            self.entry = new_entry(**(prefill or {}))
-            self.baseline = render(self.entry)
-        if recovered is not None:
-            self.entry = parse_text(recovered.text).entry
-            self.digest = recovered.base_digest
-            if path is not None and not path.exists():
-                self.baseline = ""
-            self.journal_path = recovered.file
-            self.recovered_file = recovered.file
-        self.dirty = False
+        self.dirty = self.session.dirty()
         self._similar_basis: tuple[str, str, tuple[str, ...]] | None = None
-        self.name_basis = self._name_basis()
-        """Date, category and title when opened: a change to them may call for a rename."""
 
-    def _name_basis(self) -> tuple[str, str, str]:
-        return (self.entry.date, self.entry.category, self.entry.title)
+    @property
+    def entry(self) -> EntryBase:
+        """The model being edited (the session's)."""
+        return self.session.entry
+
+    @property
+    def path(self) -> Path | None:
+        """The file being edited (None until a new entry is first saved)."""
+        return self.session.path
+
+    @property
+    def saved_path(self) -> Path | None:
+        """Where this wizard last saved (what it dismisses with)."""
+        return self.session.saved_path
+
+    @property
+    def read_only_reason(self) -> str:
+        return self.session.read_only_reason
 
     # -- layout ---------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -161,15 +141,14 @@ class WizardScreen(Screen[Path | None]):
                     reason=self.read_only_reason)
             )
         self.context.target_path = self.target
-        self.context.link_for = self._link_for
-        if self.path is not None and not self.read_only_reason:
-            other = journal.other_editor(self.path)
-            if other:
-                self.notify(line(f"Another opswizard (pid {other.get('pid')} on "
-                                 f"{other.get('host')}) is editing this entry: saving will "
-                                 "check for its changes first."),
-                            severity="warning", timeout=10)
-            journal.lock(self.path)
+        self.context.link_for = self.session.link_to
+        self.session.hold_lock()
+        other = self.session.other_editor
+        if other:
+            self.notify(line(f"Another opswizard (pid {other.get('pid')} on "
+                             f"{other.get('host')}) is editing this entry: saving will "
+                             "check for its changes first."),
+                        severity="warning", timeout=10)
         self.refresh_state()
         await self.show_step(self.current)
         self.build_index()
@@ -191,34 +170,11 @@ class WizardScreen(Screen[Path | None]):
         for editor in self.query(RelatedEditor):
             editor.refresh_candidates(self.entry)
 
-    def _link_for(self, record: object) -> str:
-        from ...core.suggest import related_link
-
-        text = related_link(self.target(), record, self.root)  # type: ignore[arg-type]
-        self._links[text] = record
-        return text
-
-    def _relink(self) -> None:
-        """Links made here are relative to the entry's folder, which follows its category
-        and service: re-derive them from where the entry is about to be written."""
-        from ...core.suggest import related_link
-
-        items = self.entry.related_issues.items
-        changed = False
-        for item in items:
-            record = self._links.get(item.text)
-            if record is None:
-                continue
-            fresh = related_link(self.target(), record, self.root)  # type: ignore[arg-type]
-            if fresh != item.text:
-                self._links[fresh] = record
-                item.text = fresh
-                changed = True
-        if changed:
-            self.entry.related_issues.items = list(items)
-            for editor in self.query(SectionEditor):
-                if editor.spec.key == "related_issues" and editor.ready:
-                    self.run_worker(editor.load_entry(self.entry), group="relink")
+    async def _reload_links(self) -> None:
+        """A save re-derived the Related Issues links for where the entry went: show them."""
+        for editor in self.query(SectionEditor):
+            if editor.spec.key == "related_issues" and editor.ready:
+                await editor.load_entry(self.entry)
 
     def _update_similar(self) -> None:
         basis = (self.entry.title, self.entry.get("symptoms"), tuple(self.entry.services()))
@@ -336,9 +292,9 @@ class WizardScreen(Screen[Path | None]):
             try:
                 await self._ensure_editor(spec.key)
             except Exception:
-                if self.is_attached and self.is_running:
+                if self.is_attached and self.is_running and self.app.is_running:
                     raise
-                return  # the screen closed while mounting: nothing to finish
+                return  # the screen or the app closed while mounting: nothing to finish
 
     def _focus_form(self) -> None:
         switcher = self.query_one("#editors", ContentSwitcher)
@@ -389,8 +345,7 @@ class WizardScreen(Screen[Path | None]):
 
     def refresh_state(self) -> None:
         """Recompute dirtiness, step marks, the checklist and the header."""
-        text = render(self.entry)
-        self.dirty = text != self.baseline
+        self.dirty = self.session.note(render(self.entry))  # undone to the file: no journal
         self._schedule_journal()
         self._update_similar()
         checklist = evaluate(self.entry)
@@ -424,14 +379,18 @@ class WizardScreen(Screen[Path | None]):
 
     def target(self) -> Path:
         """Where a save writes: the file being edited, or the conventional new path."""
-        return self.path or (self.root / folder(self.entry) / file_name(self.entry))
+        return self.session.target()
 
     async def update_review(self) -> None:
         if not self.query("#review"):
             return
         text = render(self.entry)
+        moves = self.session.moves_on_save()
+        offered = self.session.planned_move() if moves is None else None
         await self.query_one(ReviewPane).show(
-            text, str(self.target()), evaluate(self.entry), saved=False
+            text, str(moves or self.target()), evaluate(self.entry), saved=False,
+            moved_from=str(self.path) if moves else None,
+            move_offered=str(offered) if offered else None,
         )
 
     # -- the recovery journal ---------------------------------------------------------------
@@ -451,18 +410,15 @@ class WizardScreen(Screen[Path | None]):
     def _journal_now(self) -> None:
         self._journal_timer = None
         if self.dirty:
-            self.write_journal(render(self.entry), self.entry.title)
+            self.write_journal(render(self.entry))
 
     @work(thread=True, exclusive=True, group="journal")
-    def write_journal(self, text: str, title: str) -> None:
+    def write_journal(self, text: str) -> None:
         try:
-            written = journal.write(self.root, self.path, self.entry.id, title, text,
-                                    self.digest)
+            self.session.write_journal(text)  # skipped if an undo or a save overtook it
         except OSError as exc:
             self.app.call_from_thread(
                 self.notify, line(f"Could not journal unsaved text: {exc}"), severity="warning")
-            return
-        self.journal_path = written
 
     def flush_journal(self) -> Path | None:
         """Journal now, on this thread (exit, crash): returns where, if anything was unsaved."""
@@ -470,28 +426,16 @@ class WizardScreen(Screen[Path | None]):
             self.apply_all()
         except Exception:  # noqa: BLE001 - a broken widget must not stop the flush
             pass
-        if render(self.entry) == self.baseline or self.read_only_reason:
-            return None
-        try:
-            self.journal_path = journal.write(self.root, self.path, self.entry.id,
-                                              self.entry.title, render(self.entry), self.digest)
-        except OSError:
-            return None
-        return self.journal_path
+        return self.session.flush_journal()
 
     def _forget_journal(self) -> None:
         if self._journal_timer is not None:
             self._journal_timer.stop()
             self._journal_timer = None
-        journal.remove(self.root, self.path, self.entry.id)
-        for file in (self.journal_path, self.recovered_file):
-            if file is not None:
-                file.unlink(missing_ok=True)
-        self.journal_path = self.recovered_file = None
+        self.session.discard()
 
     def on_unmount(self) -> None:
-        if self.path is not None:
-            journal.unlock(self.path)
+        self.session.close()
 
     # -- saving ---------------------------------------------------------------------------
     def action_save(self) -> None:
@@ -504,135 +448,28 @@ class WizardScreen(Screen[Path | None]):
         button = getattr(event, "button", None)
         if button is not None and button.id in ("save-draft", "save-final"):
             self.save(final=button.id == "save-final")
+        elif button is not None and button.id == "save-move":
+            self.save(final=self.entry.status == "final", confirm_move=True)
 
     @work(exclusive=True, group="save")
-    async def save(self, final: bool) -> None:
+    async def save(self, final: bool, confirm_move: bool = False) -> None:
         """Save in a worker (dialogs may be needed)."""
-        await self.save_now(final)
+        await self.save_now(final, confirm_move)
 
-    async def save_now(self, final: bool) -> bool:
-        """Save, asking what is needed first (override reason, conflicts, rename).
+    async def save_now(self, final: bool, confirm_move: bool = False) -> bool:
+        """Save, asking what is needed first (override reason, conflicts).
 
         Returns True if the entry is saved when it returns.
         """
         self.apply_all()
-        if self.read_only_reason:
-            self.notify(line(f"Not saved: {self.read_only_reason}"), severity="error")
+        outcome = await save_flow.save(self, self.session, final, confirm_move)
+        if outcome is None:
             return False
-        checklist = evaluate(self.entry)
-        if final and not checklist.passed:
-            failing = checklist.failing()
-            body = Content("\n").join(
-                [Content("These checklist items fail:")]
-                + [line(f"✗ {i.label}: {i.reason}") for i in failing]
-            )
-            reason = await self.app.push_screen_wait(
-                ReasonDialog("Save as final?", body, "Why is this entry final anyway?")
-            )
-            if reason is None:
-                return False
-            self.entry.checklist_override = reason
-        elif final or checklist.passed:
-            self.entry.checklist_override = ""
-        self.entry.status = "final" if final else "draft"
-        self._relink()
-        text = render(self.entry)
-        data = text.encode("utf-8")
-        if self.path is not None and (text == self.baseline or data == self.source):
-            # No edits: leave the file alone, byte for byte (hand-written ones included).
-            self.refresh_state()
-            self.notify("No changes to save: the file is unchanged.")
-            return True
-        written = await self._write(data)
-        if written is None:
-            return False
-        self._forget_journal()
-        self.path = written
-        self.saved_path = written
-        self.source = data
-        self.digest = store.digest(data)
-        self.baseline = render(self.entry)
+        if isinstance(outcome, Saved) and self.session.relinked:
+            await self._reload_links()
         self.refresh_state()
         await self.update_review()
-        self.notify(line(f"Saved {written}"), title="Saved")
-        await self._offer_rename()
         return True
-
-    async def _write(self, data: bytes) -> Path | None:
-        try:
-            if self.path is None:
-                relative = folder(self.entry) / file_name(self.entry)
-                return store.publish(self.root, Path(relative), data)
-            store.save_over(self.path, data, expected=self.digest)
-            return self.path
-        except store.ConflictError as exc:
-            return await self._conflict(exc, data)
-        except (store.StoreError, OSError) as exc:
-            self.notify(line(f"Not saved: {exc}. Your text is kept here; try again."),
-                        severity="error", timeout=10)
-            return None
-
-    async def _conflict(self, exc: store.ConflictError, data: bytes) -> Path | None:
-        """The file changed or went away since it was opened: write nothing until asked."""
-        while True:
-            if exc.how == "deleted":
-                choices = [("copy", "Save as a new file", "primary"),
-                           ("cancel", "Cancel", "default")]
-                body = line(f"{exc.path} was deleted or renamed since you opened it. Your "
-                            "text is kept here; nothing was written.")
-            else:
-                choices = [("diff", "Show the difference", "primary"),
-                           ("copy", "Save as a copy", "default"),
-                           ("overwrite", "Overwrite", "error"), ("cancel", "Cancel", "default")]
-                body = line(f"{exc.path} was changed on disk since you opened it (another "
-                            "editor, a git pull). Nothing was written.")
-            choice = await self.app.push_screen_wait(
-                ChoiceDialog("The file changed on disk", body, choices))
-            if choice != "diff":
-                break
-            try:
-                theirs = store.read_bytes(exc.path).decode("utf-8", "replace")
-            except store.StoreError as error:
-                theirs = f"({error})"
-            await self.app.push_screen_wait(DiffScreen(
-                "On disk (-) and yours (+)",
-                diff_content(theirs, data.decode("utf-8"), f"{exc.path} (on disk)", "yours")))
-        try:
-            if choice == "copy":
-                relative = folder(self.entry) / file_name(self.entry)
-                return store.publish(self.root, Path(relative), data)
-            if choice == "overwrite" and self.path is not None:
-                store.save_over(self.path, data)
-                return self.path
-        except (store.StoreError, OSError) as error:
-            self.notify(line(f"Not saved: {error}"), severity="error", timeout=10)
-        return None
-
-    async def _offer_rename(self) -> None:
-        """If date, category or title changed the conventional name, offer to rename."""
-        if self.path is None or self._name_basis() == self.name_basis:
-            return
-        self.name_basis = self._name_basis()
-        wanted = file_name(self.entry)
-        if self.path.name == wanted or self.path.name.startswith(wanted.removesuffix(".md") + "-"):
-            return
-        choice = await self.app.push_screen_wait(ChoiceDialog(
-            "Rename the file?",
-            line(f"The entry's date, category or title changed. Rename {self.path.name} "
-                 f"to {wanted}?"),
-            [("rename", "Rename", "primary"), ("keep", "Keep the name", "default")],
-        ))
-        if choice != "rename":
-            return
-        try:
-            new_path = store.publish(self.path.parent, Path(wanted), self.source)
-            os.unlink(self.path)
-        except (store.StoreError, OSError) as exc:
-            self.notify(line(f"Not renamed: {exc}"), severity="error")
-            return
-        self.path = new_path
-        self.saved_path = new_path
-        self.notify(line(f"Renamed to {new_path.name}"))
 
     # -- closing --------------------------------------------------------------------------
     def action_close(self) -> None:

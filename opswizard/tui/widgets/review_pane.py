@@ -25,6 +25,8 @@ class ReviewPane(Vertical):
     ReviewPane #review-raw { height: 30; }
     ReviewPane #review-buttons { height: auto; margin-top: 1; }
     ReviewPane #review-buttons Button { margin-right: 2; }
+    ReviewPane #save-move { display: none; }
+    ReviewPane.-move-offered #save-move { display: block; }
     """
 
     def compose(self) -> ComposeResult:
@@ -33,6 +35,7 @@ class ReviewPane(Vertical):
         with Horizontal(id="review-buttons"):
             yield Button("Save draft (ctrl+s)", id="save-draft", variant="primary")
             yield Button("Save final (ctrl+f)", id="save-final", variant="success")
+            yield Button("Save and move", id="save-move", variant="warning")
         with TabbedContent(id="review-tabs"):
             with TabPane("Preview", id="tab-preview"):
                 yield Markdown("", id="review-markdown")
@@ -40,12 +43,21 @@ class ReviewPane(Vertical):
                 yield TextArea("", id="review-raw", read_only=True, soft_wrap=False,
                                show_line_numbers=True)
 
-    async def show(self, text: str, target: str, checklist: Checklist, saved: bool) -> None:
-        """Show the exact text to be written to `target`."""
+    async def show(self, text: str, target: str, checklist: Checklist, saved: bool,
+                   moved_from: str | None = None, move_offered: str | None = None) -> None:
+        """Show the exact text to be written to `target` (moved from `moved_from`, which
+        the save removes; or `move_offered`: where "Save and move" would put it)."""
         verb = "Saved to" if saved else "Will be written to"
-        self.query_one("#review-target", Static).update(
-            Content.assemble((verb + " ", "bold"), line(target))
-        )
+        where = Content.assemble((verb + " ", "bold"), line(target))
+        if moved_from:
+            where = Content.assemble(where, "\n", ("Moved from ", "bold"), line(moved_from),
+                                     " (the old file is removed once the new one is written)")
+        if move_offered:
+            where = Content.assemble(where, "\n", ("Belongs at ", "bold"), line(move_offered),
+                                     " (a final entry keeps its name unless you choose "
+                                     "Save and move)")
+        self.set_class(bool(move_offered), "-move-offered")
+        self.query_one("#review-target", Static).update(where)
         lines = [item_prompt(i.passed, i.label, i.reason) for i in checklist.items]
         head = Content.assemble(
             ("Checklist ", "bold"), f"{checklist.score}/{len(checklist.items)} · ",
