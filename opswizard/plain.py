@@ -24,8 +24,9 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .core import kinds, store
+from .core import kinds
 from .core.sanitize import clean_line, strip_controls
 from .core.template import (
     CATEGORIES,
@@ -39,6 +40,9 @@ from .core.template import (
     SectionKind,
     SectionSpec,
 )
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .core.model import EntryBase
 
 Ask = Callable[[str], str]
 Say = Callable[[str], None]
@@ -56,18 +60,20 @@ class PlainWizard:
 
     def __init__(self, root: Path, path: Path | None, ask: Ask, say: Say,
                  prefill: dict[str, str] | None = None) -> None:
-        from .core.model import new_entry
+        from .core.session import EditSession
 
         self.root = root
         self.path = path
         self._ask, self._say = ask, say
-        self.loaded: store.Loaded | None = None
-        if path is not None:
-            self.loaded = store.load(path)
-            self.entry = self.loaded.entry.model_copy(deep=True)
-        else:
-            self.entry = new_entry(**(prefill or {}))
+        self.session = (EditSession.open(root, path, lock=False) if path is not None
+                        else EditSession.new(root, **(prefill or {})))
+        """Every journal and save goes through it (the wizard's rules, to the letter)."""
         self._index: object | None = None
+
+    @property
+    def entry(self) -> EntryBase:
+        """The entry being written (the session's)."""
+        return self.session.entry
 
     # -- input and output ------------------------------------------------------------------
     def say(self, text: str = "") -> None:
@@ -93,14 +99,8 @@ class PlainWizard:
         return self._index
 
     def journal(self) -> None:
-        from .core import journal
-        from .core.render import render
-
-        try:
-            journal.write(self.root, self.path, self.entry.id, self.entry.title,
-                          render(self.entry), self.loaded.digest if self.loaded else None)
-        except OSError:
-            pass  # a journal is a safety net, never a reason to stop the author
+        """Journal the answers so far (a failure is never a reason to stop the author)."""
+        self.session.flush_journal()
 
     # -- asking, by kind -----------------------------------------------------------------
     def field(self, spec: FieldSpec) -> None:
@@ -257,7 +257,7 @@ class PlainWizard:
         index = self.suggester()
         if index is None:
             return
-        from .core.suggest import related_issue_item
+        from .core.model import Item
 
         matches = index.related(self.entry, 5)  # type: ignore[attr-defined]
         if not matches:
@@ -266,12 +266,12 @@ class PlainWizard:
         for n, match in enumerate(matches, 1):
             self.say(f"  {n}) {match.record.title} ({match.reason})")
         answer = self.ask("  Numbers to link (Enter: none): ")
-        target = store.entry_path(self.root, self.entry) if self.path is None else self.path
         section = self.entry.section(RELATED_STEP)
         for part in answer.replace(",", " ").split():
             if part.isdigit() and 1 <= int(part) <= len(matches):
-                section.items.append(
-                    related_issue_item(target, matches[int(part) - 1].record, self.root))
+                # made through the session: re-derived for where the entry is saved
+                section.items.append(Item(text=self.session.link_to(
+                    matches[int(part) - 1].record)))
 
     def actions(self) -> None:
         from .core.model import Action
@@ -346,41 +346,54 @@ class PlainWizard:
                 return None
             if choice in ("d", "f"):
                 break
-        self.entry.status = "final" if choice == "f" else "draft"
+        reason = None
         if choice == "f" and not passed:
-            reason = ""
             while not reason:
                 reason = self.ask("The checklist fails: why is it final anyway? ").strip()
-            self.entry.checklist_override = reason
-        return self.save()
+        return self.save(choice == "f", reason)
 
-    def save(self) -> Path | None:
-        from .core import journal
-        from .core.render import render_bytes
+    def save(self, final: bool, reason: str | None = None) -> Path | None:
+        """Save through the session; say what happened. Returns the file, or None."""
+        from .core.outcomes import Conflict, NeedsFinalReason, Refused, Saved, Unchanged
 
-        data = render_bytes(self.entry)
-        try:
-            if self.path is None or self.loaded is None:
-                saved = store.save_new(self.root, self.entry)
-            else:
-                store.inside(self.root, self.path)
-                if data == self.loaded.data:
-                    self.say("No changes: nothing written.")
-                    journal.remove(self.root, self.path, self.entry.id)
-                    return self.path
-                store.save_over(self.path, data, self.loaded.digest)
-                saved = self.path
-        except store.ConflictError as exc:
-            self.say(f"Not saved: {exc}")
-            copy = store.save_new(self.root, self.entry)
-            self.say(f"Saved your version as a new file instead: {copy}")
-            saved = copy
-        except store.StoreError as exc:
-            self.say(f"Not saved: {exc}. Your answers are kept for recovery.")
+        outcome = self.session.save(final, reason)
+        while isinstance(outcome, NeedsFinalReason):
+            reason = self.ask("The checklist fails: why is it final anyway? ").strip()
+            outcome = self.session.save(final, reason or None)
+        if isinstance(outcome, Conflict):
+            self.say(f"Not saved: {outcome.path} was {outcome.how} on disk since it was "
+                     "opened; nothing was written")
+            outcome = self.session.save_copy()
+            if isinstance(outcome, Saved):
+                self.say(f"Saved your version as a new file instead: {outcome.path}")
+                return outcome.path
+        if isinstance(outcome, Refused):
+            self.say(f"Not saved: {outcome.why}. Your answers are kept for recovery.")
             return None
-        journal.remove(self.root, self.path, self.entry.id)
-        self.say(f"Saved {saved}")
-        return saved
+        if isinstance(outcome, Unchanged):
+            self.say("No changes: nothing written.")
+            return outcome.path
+        assert isinstance(outcome, Saved)
+        if outcome.moved_from is not None:
+            self.say(f"Moved from {outcome.moved_from} (its content names it differently)")
+        self.say(f"Saved {outcome.path}")
+        if outcome.move_offered is not None:
+            answer = self.ask(f"This final entry now belongs at {outcome.move_offered}. "
+                              "Move it there? [y/N] ").strip().lower()
+            if answer.startswith("y"):
+                return self._move(final, reason)
+        return outcome.path
+
+    def _move(self, final: bool, reason: str | None) -> Path | None:
+        from .core.outcomes import Refused, Saved
+
+        outcome = self.session.save(final, reason, confirm_move=True)
+        if isinstance(outcome, Saved):
+            self.say(f"Moved to {outcome.path}")
+            return outcome.path
+        why = outcome.why if isinstance(outcome, Refused) else "the file changed on disk"
+        self.say(f"Not moved: {why}; it stays at {self.session.path}")
+        return self.session.path
 
     def run(self) -> Path | None:
         """Ask every section in template order, then print the checklist and save."""

@@ -41,8 +41,9 @@ if TYPE_CHECKING:  # pragma: no cover
     from .model import EntryBase
 
 
-def _absolute(path: Path) -> Path:
-    return Path(os.path.abspath(path))
+def _like(root: Path, path: Path) -> Path:
+    """`path` in the same form as `root` (absolute when root is), so paths compare."""
+    return Path(os.path.abspath(path)) if root.is_absolute() else Path(path)
 
 
 class EditSession:
@@ -51,10 +52,11 @@ class EditSession:
     def __init__(self, root: Path, entry: EntryBase, path: Path | None = None) -> None:
         from .render import render
 
-        self.root = _absolute(root)
+        self.root = Path(root)
+        """The knowledge base, as given (a relative root keeps paths shown relative)."""
         self.entry = entry
         """The model being edited: change it in place."""
-        self.path = _absolute(path) if path is not None else None
+        self.path = _like(self.root, path) if path is not None else None
         """The file (None for a new entry until its first save)."""
         self.baseline = render(entry)
         """The text as last saved (or as opened): `dirty` compares against it."""
@@ -251,7 +253,7 @@ class EditSession:
             if made is not None:
                 fresh = markdown_link(made[0], made[1], dest)
                 self._links[fresh] = made
-            elif old_dir is not None and old_dir != dest.parent:
+            elif old_dir is not None and not _same(old_dir, dest.parent):
                 fresh = rebase_hrefs(item.text, old_dir, dest.parent)
                 if item.label:
                     label = rebase_hrefs(item.label, old_dir, dest.parent)
@@ -410,7 +412,11 @@ def _named_for(path: Path, wanted: Path) -> bool:
     """Whether `path` is `wanted`, or `wanted` with a collision suffix (`-2`), in its folder."""
     from .naming import collision_key
 
-    if os.path.normpath(path.parent) != os.path.normpath(wanted.parent):
+    if not _same(path.parent, wanted.parent):
         return False
     name, stem = collision_key(path.name), collision_key(wanted.name).removesuffix(".md")
     return name == f"{stem}.md" or re.fullmatch(re.escape(stem) + r"-\d+\.md", name) is not None
+
+
+def _same(a: Path, b: Path) -> bool:
+    return os.path.abspath(a) == os.path.abspath(b)
