@@ -84,7 +84,7 @@ def segment(lines: list[Line], layout: LayoutMap) -> Document:
 
     while index < len(lines):
         no, text = lines[index]
-        if fences.open or fences.feed(no, text):
+        if fences.feed(no, text):  # inside a fence (its markers included): never a heading
             add((no, text))
             index += 1
             previous_blank = False
@@ -107,6 +107,11 @@ def segment(lines: list[Line], layout: LayoutMap) -> Document:
                 and not any(t.strip() for _, t in doc.preamble if not t.startswith("<!--"))):
             doc.title = (heading_lines[0][0], full)
             doc.preamble.extend(heading_lines)
+            continue
+        if (current is not None and current.mapped and target is not None
+                and current.target is not None and target.key == current.target.key
+                and level > current.level):
+            current.lines.extend(heading_lines)  # `### What went well` under Lessons Learned
             continue
         if target is not None and not target.is_keep:
             current = Block(name, level, target, heading_lines, inline)

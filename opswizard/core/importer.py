@@ -27,14 +27,15 @@ from .import_meta import Fact
 from .import_segment import BOLD_LEVEL, Block, Document, segment
 from .layouts import LayoutMap
 from .model import EntryBase
-from .parse import parse_bytes, parse_text
+from .parse import FenceTracker, parse_bytes, parse_text
 from .redaction import redact
 from .render import render_bytes
 from .sanitize import strip_controls
-from .template import FIELD_BY_KEY, SECTION_BY_KEY, SECTIONS, SectionKind
+from .template import FIELD_BY_KEY, SECTION_BY_KEY, SECTIONS, SectionKind, is_tag_heading
 
 SOURCE_KEY = "imported_from"
 HASH_KEY = "import_sha256"
+_HASH_LINE = re.compile(rf"^{HASH_KEY}\s*:", re.M)
 Line = tuple[int, str]
 
 # A FIELDS section whose heading is there but whose body is prose: the field the prose fills.
@@ -115,6 +116,7 @@ def _convert(result: Conversion, data: bytes, layout: LayoutMap, keep_secrets: b
         result.skipped = "empty file"
         return
     doc = segment(lines, layout)
+    imported_before = bool(_HASH_LINE.search(fm_text or ""))
     fm_text = _with_source_keys(fm_text or "", result)
     facts = _facts(doc, fm_text, lines, result.name, layout)
     result.facts = facts
@@ -122,33 +124,60 @@ def _convert(result: Conversion, data: bytes, layout: LayoutMap, keep_secrets: b
         b.target is None or b.target.is_keep or b.target.layout == "template" for b in doc.blocks)
     attempts = ["native"] if native else []
     attempts += ["full", "sections only", "nothing mapped"]
+    if imported_before and first.entry.present_sections():
+        attempts = ["as imported"]  # an entry import wrote: read it as `show` does, as is
     for level in attempts:
-        body_text, info = (_native_body(lines), _Info()) if level == "native" else \
-            _build(doc, facts, level)
-        text_out = f"---\n{fm_text}---\n{body_text}"
-        if crlf:
-            text_out = text_out.replace("\n", "\r\n")
-        entry = parse_bytes(("\ufeff" if bom else "").encode() + text_out.encode()).entry
-        if level == "native":
-            _fill(entry, facts)
-        _settle_status(entry, fm_text)
-        out = render_bytes(entry)
-        lost = import_check.lost_lines(result.source_lines, out, entry, info.structure,
-                                       info.values)
-        stable = render_bytes(parse_bytes(out).entry) == out
-        if stable and not lost:
-            result.data, result.entry, result.native = out, entry, level == "native"
-            result.mappings, result.kept, result.structure = info.mappings, info.kept, \
-                info.structure
-            if level == "native":
-                result.mappings = [(b.line, b.name, b.target.describe()) for b in doc.blocks
-                                   if b.mapped and b.target is not None]
-            result.fallback = "" if level in ("native", "full") else level
+        if _attempt(result, doc, lines, facts, fm_text, level, crlf, bom):
             return
-        result.lost = lost
+    if any(_tag_heading(t) for _, t in lines):
+        # A `## Tags` heading over lines that are not tags: the parser would take the lines
+        # as tags and drop them. Written in bold, the heading is text and the lines stay.
+        lines = [(n, f"**{_tag_heading(t)}**" if _tag_heading(t) else t) for n, t in lines]
+        if _attempt(result, segment(lines, layout), lines, facts, fm_text, "nothing mapped",
+                    crlf, bom):
+            result.changes.append("a Tags heading over lines that are not tags: kept as text")
+            return
     result.skipped = (f"{len(result.lost)} line(s) would be lost "
                       f"(first: line {result.lost[0][0]})" if result.lost
                       else "the entry would not read back the same")
+
+
+_ATX = re.compile(r"^ {0,3}#{1,6}[ \t]+(?P<name>.*?)[ \t#]*$")
+
+
+def _tag_heading(line: str) -> str:
+    """The name of a heading the parser reads as the entry's tags (`## Tags`), or ""."""
+    match = _ATX.match(line)
+    return match.group("name") if match and is_tag_heading(match.group("name")) else ""
+
+
+def _attempt(result: Conversion, doc: Document, lines: list[Line], facts: dict[str, Fact],
+             fm_text: str, level: str, crlf: bool, bom: bool) -> bool:
+    """Build, read back and check one way of importing; keep it if nothing is lost."""
+    body_text, info = (_native_body(lines), _Info()) if level in ("native", "as imported") \
+        else _build(doc, facts, level)
+    text_out = f"---\n{fm_text}---\n{body_text}"
+    if crlf:
+        text_out = text_out.replace("\n", "\r\n")
+    entry = parse_bytes(("\ufeff" if bom else "").encode() + text_out.encode()).entry
+    if level == "native":
+        _fill(entry, facts)
+    _settle_status(entry, fm_text)
+    out = render_bytes(entry)
+    lost = import_check.lost_lines(result.source_lines, out, entry, info.structure,
+                                   info.values)
+    stable = render_bytes(parse_bytes(out).entry) == out
+    if not stable or lost:
+        result.lost = lost
+        return False
+    result.data, result.entry, result.lost = out, entry, []
+    result.native = level in ("native", "as imported")
+    result.mappings, result.kept, result.structure = info.mappings, info.kept, info.structure
+    if result.native:
+        result.mappings = [(b.line, b.name, b.target.describe()) for b in doc.blocks
+                           if b.mapped and b.target is not None]
+    result.fallback = "" if level in ("native", "as imported", "full") else level
+    return True
 
 
 def _split(text: str) -> tuple[str | None, str, int]:
@@ -178,7 +207,7 @@ def _redacted(lines: list[Line], result: Conversion, allowlist: frozenset[str]) 
 def _with_source_keys(fm_text: str, result: Conversion) -> str:
     from .frontmatter import scalar
 
-    if re.search(rf"^{HASH_KEY}\s*:", fm_text, re.M):
+    if _HASH_LINE.search(fm_text):
         return fm_text  # imported before: the first import's source stays on record
     if fm_text and not fm_text.endswith("\n"):
         fm_text += "\n"
@@ -303,7 +332,7 @@ def _build(doc: Document, facts: dict[str, Fact], level: str) -> tuple[str, _Inf
                                for no, _ in block.heading})
         info.mappings.append((block.line, block.name, _describe(key)))
     tail_blocks.sort(key=lambda b: b.line)
-    out = ["\n".join(head).strip("\n")] if "".join(head).strip() else []
+    out = ["\n".join(_closed(head)).strip("\n")] if "".join(head).strip() else []
     for spec in SECTIONS:
         text = _section_text(spec.key, fields, sections, facts, info)
         if text is not None:
@@ -313,9 +342,18 @@ def _build(doc: Document, facts: dict[str, Fact], level: str) -> tuple[str, _Inf
         if "additional_notes" not in sections and (first.level > 3 or len(first.heading) > 1):
             out.append("### Additional Notes")
         for block in tail_blocks:
-            out.append("\n".join(_raw(block)).strip("\n"))
+            out.append("\n".join(_closed(_raw(block))).strip("\n"))
             info.kept.append((block.line, block.name))
     return "\n\n".join(out) + "\n", info
+
+
+def _closed(lines: list[str]) -> list[str]:
+    """The lines with a fence they leave open closed: a source's last section may end in
+    a fence that runs to the end of the file, and here other parts follow it."""
+    tracker = FenceTracker()
+    for number, line in enumerate(lines):
+        tracker.feed(number, line)
+    return [*lines, tracker.char * tracker.length] if tracker.open else lines
 
 
 def _describe(key: str) -> str:
@@ -334,7 +372,7 @@ def _section_text(key: str, fields: dict[str, list[Block]], sections: dict[str, 
         if native:
             probe = parse_text(f"### {spec.heading}\n" + "\n".join(native)).entry.section(key)
             present = {f.key for f in spec.fields if getattr(probe, f.key).strip()}
-        lines = [t for t in native]
+        lines = _closed(list(native))
         for f in spec.fields:
             if f.key in present:
                 continue
@@ -359,9 +397,11 @@ def _section_text(key: str, fields: dict[str, list[Block]], sections: dict[str, 
             converted = import_items.list_body(spec.kind, lines)
         else:
             converted = [import_items.demote(t) for _, t in lines]
+        while converted and not converted[-1].strip():
+            converted.pop()
         body.extend(converted)
         body.append("")
-    text = "\n".join(body).strip("\n")
+    text = "\n".join(_closed(body)).strip("\n")
     return f"### {spec.heading}" + (f"\n{text}" if text else "")
 
 
