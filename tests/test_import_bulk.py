@@ -22,8 +22,9 @@ def _folder(tmp_path: Path, count: int = 120) -> list[Path]:
     for index in range(count):
         source = corpus[index % len(corpus)]
         text = source.read_text()
+        day = f"{index % 28 + 1:02d}"
         text = re.sub(r"\b20(2[3-5])-(\d\d)-(\d\d)\b",
-                      lambda m: f"20{m.group(1)}-{m.group(2)}-{index % 28 + 1:02d}", text)
+                      lambda m, day=day: f"20{m.group(1)}-{m.group(2)}-{day}", text)
         text = f"<!-- copy {index} -->\n" + text.replace("# ", f"# Case {index}: ", 1)
         path = folder / f"{index:03d}-{source.name}"
         path.write_text(text)
