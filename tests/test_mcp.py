@@ -188,6 +188,8 @@ async def test_list_follow_ups_by_owner_and_overdue(demo: Path) -> None:
         priya = await call(client, "list_follow_ups", {"owner": "priya"})
         overdue = await call(client, "list_follow_ups", {"overdue_as_of": "2026-06-01"})
         bad = await call_error(client, "list_follow_ups", {"overdue_as_of": "soon"})
+        huge = await call_error(client, "list_follow_ups", {"owner": "@" + "x" * 5_000})
+        nobody = await call(client, "list_follow_ups", {"owner": "../../etc/passwd"})
     rows = everyone["follow_ups"]
     assert any(r["done"] for r in rows) and any(not r["done"] for r in rows)
     assert all(r["entry"]["path"].endswith(".md") and r["entry"]["title"] for r in rows)
@@ -197,7 +199,8 @@ async def test_list_follow_ups_by_owner_and_overdue(demo: Path) -> None:
     assert all(r["overdue"] and r["deadline"] < "2026-06-01" for r in overdue["follow_ups"])
     deadlines = [r["deadline"] for r in overdue["follow_ups"]]
     assert deadlines == sorted(deadlines)
-    assert "overdue_as_of" in bad
+    assert "overdue_as_of" in bad and "owner" in huge
+    assert nobody == {"total": 0, "follow_ups": []}
 
 
 # -- validate_entry -----------------------------------------------------------------------------

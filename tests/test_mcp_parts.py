@@ -180,3 +180,27 @@ def test_without_the_sdk_the_command_says_how_to_get_it(tmp_path: Path) -> None:
                          timeout=300, stdin=subprocess.DEVNULL)
     assert out.returncode == 2 and out.stdout == ""
     assert "pip install 'opswizard[mcp]'" in out.stderr
+
+
+# -- finding an entry -----------------------------------------------------------------------------
+def test_an_id_or_name_two_entries_share_asks_for_a_path(tmp_path: Path) -> None:
+    import shutil
+
+    from opswizard.demo import source
+    from opswizard.mcp.backend import Backend, UnknownEntry
+
+    root = Path(shutil.copytree(source(), tmp_path / "kb"))
+    original = next(root.glob("issues/redis/*.md"))
+    twin = root / "issues" / "elsewhere" / original.name
+    twin.parent.mkdir()
+    shutil.copyfile(original, twin)
+    backend = Backend(root)
+    key = original.relative_to(root).as_posix()
+    assert backend.find(key).key == key
+    assert backend.find(str(twin)).key == twin.relative_to(root).as_posix()
+    entry_id = backend.find(key).summary.id
+    for wanted in (entry_id, original.name):
+        with pytest.raises(UnknownEntry, match="2 entries answer to .*ask for one by its path"):
+            backend.find(wanted)
+    with pytest.raises(UnknownEntry, match="no entry"):
+        backend.find("redis")  # a part of a name is not a name

@@ -18,6 +18,7 @@ A lock serialises calls: the SDK runs tools in worker threads.
 from __future__ import annotations
 
 import os
+import sqlite3
 import threading
 from dataclasses import dataclass
 from datetime import date
@@ -56,10 +57,7 @@ class Backend:
         self._kb: KbIndex | None = None
         self._search: Search | None = None
         self._version = -1
-        self._by_key: dict[str, Found] = {}
-        self._by_id: dict[str, list[Found]] = {}
-        self._services: dict[str, str] = {}  # service key -> a spelling
-        self._tags: set[str] = set()
+        self._known: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
         self._parsed: dict[str, tuple[int, int, store.Loaded]] = {}
         self._facts: FactSet | None = None
         self._facts_version = -1
@@ -67,7 +65,6 @@ class Backend:
     # -- freshness ------------------------------------------------------------------------
     def refresh(self) -> KbIndex:
         """The index brought up to date with the files (parsing only what changed)."""
-        from ..core.index import service_key
         from ..core.kbdb import KbIndex
         from ..core.search import Search
 
@@ -79,16 +76,25 @@ class Backend:
                 self._kb.refresh()
             if self._kb.version != self._version:
                 self._version = self._kb.version
-                self._by_key, self._by_id, self._services, self._tags = {}, {}, {}, set()
-                for summary in self._kb.entries():
-                    found = Found(summary.path, summary.key, summary)
-                    self._by_key[summary.key] = found
-                    self._by_id.setdefault(summary.id, []).append(found)
-                    for name in summary.services:
-                        self._services.setdefault(service_key(name), name)
-                    self._tags.update(summary.tags)
-                self._parsed = {k: v for k, v in self._parsed.items() if k in self._by_key}
+                self._known = ((), ())
+                live = {k for k in self._parsed if (self.root / k).is_file()}
+                self._parsed = {k: v for k, v in self._parsed.items() if k in live}
             return self._kb
+
+    def _rows(self, where: str, args: tuple[object, ...]) -> list[Summary] | None:
+        """The entries whose index row matches (SQL over the index's `rows` table, so a
+        look-up never loads every summary); None when the index cannot be asked so."""
+        kb = self.refresh()
+        try:
+            with kb.lock:
+                if kb.conn is None:
+                    return None
+                ids = [rid for (rid,) in kb.conn.execute(
+                    f"SELECT id FROM rows WHERE error = '' AND ({where})", args)]
+        except sqlite3.Error:
+            return None
+        found = kb.by_ids(ids)
+        return [found[rid] for rid in ids if rid in found]
 
     # -- finding one entry ----------------------------------------------------------------
     def find(self, id_or_path: str) -> Found:
@@ -96,21 +102,23 @@ class Backend:
         absolute inside it, or a unique file name). Nothing outside the indexed entries is
         ever opened: `../../etc/passwd` is simply not an entry."""
         with self._lock:
-            self.refresh()
             wanted = id_or_path.strip()
-            matches = self._by_id.get(wanted, [])
-            if len(matches) == 1:
-                return matches[0]
-            if len(matches) > 1:
-                paths = ", ".join(sorted(m.key for m in matches))
-                raise UnknownEntry(f"{len(matches)} entries share the id {wanted!r} ({paths}); "
-                                   "ask for one by its path")
-            key = self._key_of(wanted)
-            if key is not None and key in self._by_key:
-                return self._by_key[key]
-            named = [f for k, f in self._by_key.items() if PurePosixPath(k).name == wanted]
-            if len(named) == 1:
-                return named[0]
+            key = self._key_of(wanted) or ""
+            tail = "/" + PurePosixPath(wanted).name if "/" not in wanted else "\x00"
+            rows = self._rows("eid = ? OR key = ? OR key = ? OR substr(key, -?) = ?",
+                              (wanted, key, wanted, len(tail), tail))
+            if rows is None:  # ask the summaries instead
+                rows = [s for s in self.refresh().entries()
+                        if wanted in (s.id, s.key) or s.key == key or s.key.endswith(tail)]
+            for matches in ([s for s in rows if s.id == wanted],
+                            [s for s in rows if s.key in (key, wanted)],
+                            [s for s in rows if s.key.endswith(tail)]):
+                if len(matches) == 1:
+                    return Found(matches[0].path, matches[0].key, matches[0])
+                if len(matches) > 1:
+                    paths = ", ".join(sorted(m.key for m in matches))
+                    raise UnknownEntry(f"{len(matches)} entries answer to {wanted[:200]!r} "
+                                       f"({paths[:1000]}); ask for one by its path")
             raise UnknownEntry(f"no entry with the id or path {wanted[:200]!r} in the knowledge "
                                "base; search_entries or list_entries give ids and paths")
 
@@ -140,13 +148,10 @@ class Backend:
             return loaded
 
     # -- queries ----------------------------------------------------------------------------
-    def _hits(self, hits: list[Any]) -> list[tuple[Found, float, str]]:
-        out = []
-        for hit in hits:
-            found = self._by_key.get(hit.key)
-            if found is not None:
-                out.append((found, hit.score, hit.reason))
-        return out
+    @staticmethod
+    def _hits(hits: list[Any]) -> list[tuple[Found, float, str]]:
+        return [(Found(h.summary.path, h.key, h.summary), h.score, h.reason)
+                for h in hits if h.summary is not None]
 
     def search(self, query: str, limit: int) -> list[tuple[Found, float, str]]:
         """(entry, score 0-100, why it matched), best first: the search of `opswizard
@@ -154,7 +159,26 @@ class Backend:
         with self._lock:
             self.refresh()
             assert self._search is not None
-            return self._hits(self._search.search(query, limit, summaries=False))
+            return self._hits(self._search.search(query, limit))
+
+    def _services_and_tags(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """Every service key and tag the knowledge base uses (once per index version)."""
+        kb = self.refresh()
+        if self._known == ((), ()):
+            try:
+                with kb.lock:
+                    assert kb.conn is not None
+                    services = tuple(v for (v,) in kb.conn.execute(
+                        "SELECT DISTINCT skey FROM services"))
+                    tags = tuple(v for (v,) in kb.conn.execute("SELECT DISTINCT tag FROM tags"))
+            except (sqlite3.Error, AssertionError):
+                from ..core.index import service_key
+
+                entries = kb.entries()
+                services = tuple({service_key(n) for s in entries for n in s.services})
+                tags = tuple({t for s in entries for t in s.tags})
+            self._known = (services, tags)
+        return self._known
 
     def similar(self, description: str, limit: int) -> list[tuple[Found, float, str]]:
         """Past entries most like a free-text description of an incident (symptoms,
@@ -164,15 +188,14 @@ class Backend:
         from ..core.search import Query
 
         with self._lock:
-            self.refresh()
+            known_services, known_tags = self._services_and_tags()
             assert self._search is not None
             text = f" {norm_text(description)} "
-            services = tuple(name for key, name in self._services.items()
+            services = tuple(key for key in known_services
                              if key and f" {key.replace('-', ' ')} " in text)
-            tags = tuple(tag for tag in self._tags
+            tags = tuple(tag for tag in known_tags
                          if tag and f" {tag.replace('-', ' ')} " in text)
-            hits = self._search.search(Query(description, services, tags, typing=False),
-                                       limit, summaries=False)
+            hits = self._search.search(Query(description, services, tags, typing=False), limit)
             return self._hits([h for h in hits if h.score >= 5.0])
 
     def entries(self, category: str | None, severity: str | None, tag: str | None,
@@ -193,7 +216,7 @@ class Backend:
                     continue
                 if wanted_tag and wanted_tag not in summary.tags:
                     continue
-                out.append(self._by_key[summary.key])
+                out.append(Found(summary.path, summary.key, summary))
             return out
 
     def follow_ups(self, owner: str | None, open_only: bool,
@@ -212,16 +235,34 @@ class Backend:
             today = overdue_as_of or date.today()
             wanted = ledger.LedgerFilter(owner=owner or "", state="open" if open_only else "all",
                                          overdue=overdue_as_of is not None)
+            found = ledger.items(self._facts.entries, wanted, today)
+            ids = self._ids_of([item.entry.key for item in found])
             rows = []
-            for item in ledger.items(self._facts.entries, wanted, today):
+            for item in found:
                 f, e = item.follow_up, item.entry
-                found = self._by_key.get(e.key)
                 rows.append({
                     "text": f.text, "owner": f.owner, "deadline": f.deadline, "done": f.done,
                     "overdue": f.overdue(today), "days_left": item.days_left(today),
-                    "entry": {"id": found.summary.id if found else "", "title": e.title,
+                    "entry": {"id": ids.get(e.key, ""), "title": e.title,
                               "path": e.key, "line": f.line,
                               "date": e.when.isoformat() if e.when else "",
                               "severity": e.severity, "status": e.status},
                 })
             return rows
+
+    def _ids_of(self, keys: list[str]) -> dict[str, str]:
+        """The entry ids of these keys (from the index)."""
+        wanted = sorted(set(keys))
+        kb = self.refresh()
+        out: dict[str, str] = {}
+        try:
+            with kb.lock:
+                assert kb.conn is not None
+                for n in range(0, len(wanted), 500):
+                    chunk = wanted[n:n + 500]
+                    marks = ", ".join("?" * len(chunk))
+                    out.update(kb.conn.execute(
+                        f"SELECT key, eid FROM rows WHERE key IN ({marks})", chunk))
+        except (sqlite3.Error, AssertionError):
+            out = {s.key: s.id for s in kb.entries()}
+        return out
