@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from . import kinds
 from .checklist import evaluate, missing_required
-from .findings import Finding
+from .findings import Finding, Where
 from .model import EntryBase
 from .template import FIELD_BY_KEY, SECTIONS
 
@@ -23,21 +23,21 @@ def check_entry(entry: EntryBase) -> list[Finding]:
             problem = kinds.check(f.kind, getattr(section, f.key))
             if problem:
                 found.append(Finding(problem.level, f"{f.label}: {problem.message}",
-                                     where=f"field:{f.key}"))
+                                     where=Where.field(f.key)))
     found.extend(time_findings(entry))
     for index, action in enumerate(entry.follow_up_actions.items):
         if action.deadline.strip() and kinds.parse_day(action.deadline) is None:
             found.append(Finding("warning",
                                  f"follow-up due {action.deadline!r} is not a YYYY-MM-DD date",
-                                 where=f"action:{index}"))
+                                 where=Where.action(index)))
     level = "error" if entry.status == "final" else "warning"
     for section_key, field_key, label in missing_required(entry):
-        where = f"field:{field_key}" if field_key else f"section:{section_key}"
+        where = Where.field(field_key) if field_key else Where.in_section(section_key)
         found.append(Finding(level, f"{label} is empty", where=where))
     if entry.status == "final" and not entry.checklist_override:
         for item in evaluate(entry).failing():
             found.append(Finding("warning", f"checklist: {item.reason}",
-                                 where=f"section:{item.section}"))
+                                 where=Where.in_section(item.section)))
     return found
 
 
@@ -55,14 +55,14 @@ def time_findings(entry: EntryBase) -> list[Finding]:
         if value and not kinds.is_placeholder(value) and kinds.parse_duration(value) is None:
             found.append(Finding("warning", f"{spec.label}: {value!r} is not a duration, so "
                                  "it is left out of the figures (try '45 minutes' or '1h 30m')",
-                                 where=f"field:{key}"))
+                                 where=Where.field(key)))
     ttr = kinds.parse_duration(entry.get("time_to_resolution"))
     duration = kinds.parse_duration(entry.get("duration"))
     if ttr is not None and duration is not None and ttr != duration:
         found.append(Finding(
             "warning", f"Time to Resolution ({entry.get('time_to_resolution').strip()}) "
             f"disagrees with Duration ({entry.get('duration').strip()}); the figures count "
-            "Time to Resolution", where="field:time_to_resolution"))
+            "Time to Resolution", where=Where.field("time_to_resolution")))
     return found
 
 
@@ -73,11 +73,32 @@ def located_findings(result: ParseResult) -> list[Finding]:
     if not (result.writable and result.entry.present_sections()):
         return findings
     for finding in check_entry(result.entry):
-        line = result.locations.get(finding.where, 0)
-        if not line and finding.where.startswith("field:"):
-            spec, _ = FIELD_BY_KEY[finding.where.removeprefix("field:")]
-            line = result.locations.get(f"section:{spec.key}", 0)
-        elif not line and finding.where.startswith("action:"):
-            line = result.locations.get("section:follow_up_actions", 0)
+        where = finding.where
+        line = result.locations.get(where, 0)
+        if not line and where.kind in ("field", "action"):
+            line = result.locations.get(Where.in_section(where.section), 0)
         findings.append(Finding(finding.level, finding.message, line, finding.where))
     return findings
+
+
+def section_statuses(entry: EntryBase) -> dict[str, str]:
+    """Each section's mark for the wizard's step list: "error" (a value is wrong),
+    "incomplete" (empty, a required field missing, or its checklist item failing) or
+    "complete"."""
+    errors = {f.where.section for f in check_entry(entry) if f.level == "error"}
+    missing: set[str] = set()
+    for spec in SECTIONS:
+        section = entry.section(spec.key)
+        if any(f.required and not getattr(section, f.key).strip() for f in spec.fields):
+            missing.add(spec.key)
+    # A step whose checklist item fails is not complete (Follow-up Actions without owners).
+    missing |= {i.section for i in evaluate(entry).failing() if i.key != "required"}
+    statuses = {}
+    for spec in SECTIONS:
+        if spec.key in errors:
+            statuses[spec.key] = "error"
+        elif spec.key in missing or entry.section(spec.key).is_empty():
+            statuses[spec.key] = "incomplete"
+        else:
+            statuses[spec.key] = "complete"
+    return statuses

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from . import frontmatter as fm
 from . import kinds
-from .findings import Finding
+from .findings import Finding, Where
 from .model import Action, EntryBase, Fence, Item, Part, new_id
 from .model import Entry as EntryModel
 from .tags import normalise_tag, tags_from_text
@@ -324,7 +324,7 @@ def _read_body(result: ParseResult, body: str, first_line: int) -> None:
             entry.layout.append(Part(text="\n".join(line for _, line in raw)))
             continue
         seen.add(spec.key)
-        result.locations[f"section:{spec.key}"] = block.heading_line
+        result.locations[Where.in_section(spec.key)] = block.heading_line
         lines = _trim(block.lines)
         _READERS[spec.kind](result, spec, lines)
         entry.layout.append(Part(section=spec.key, keep_empty=True))
@@ -433,9 +433,9 @@ def _read_fields(result: ParseResult, spec: SectionSpec, lines: list[Line]) -> N
         if problem and not kinds.check(field_spec.kind, getattr(section, field_spec.key)):
             result.findings.append(
                 Finding(problem.level, f"{field_spec.label}: {problem.message}", chunk.first[0],
-                        f"field:{field_spec.key}")
+                        Where.field(field_spec.key))
             )
-        result.locations[f"field:{field_spec.key}"] = chunk.first[0]
+        result.locations[Where.field(field_spec.key)] = chunk.first[0]
 
 
 def _read_list(result: ParseResult, spec: SectionSpec, lines: list[Line]) -> None:
@@ -459,7 +459,7 @@ def _read_actions(result: ParseResult, spec: SectionSpec, lines: list[Line]) -> 
         if not chunk.item:
             section.items.append(Action(text=chunk.text, raw=True))
             continue
-        result.locations[f"action:{len(section.items)}"] = chunk.first[0]
+        result.locations[Where.action(len(section.items))] = chunk.first[0]
         section.items.append(parse_action(chunk.text))
 
 

@@ -29,14 +29,13 @@ from textual.worker import get_current_worker
 
 from ...core import journal, store
 from ...core.checklist import evaluate
-from ...core.checks import check_entry
-from ...core.findings import Finding
+from ...core.checks import section_statuses
 from ...core.model import EntryBase
 from ...core.outcomes import Saved
 from ...core.render import render
 from ...core.sanitize import clean_line
 from ...core.session import EditSession
-from ...core.template import FIELD_BY_KEY, SECTION_BY_KEY, SECTIONS
+from ...core.template import SECTION_BY_KEY, SECTIONS
 from ..safe import fmt, line
 from ..widgets.checklist_panel import ChecklistPanel
 from ..widgets.related_editor import RelatedEditor
@@ -48,16 +47,6 @@ from . import save_flow
 from .dialogs import ChoiceDialog
 
 STEPS = [s.key for s in SECTIONS] + [REVIEW]
-
-
-def section_of(finding: Finding) -> str:
-    """The section a finding is about."""
-    kind, _, key = finding.where.partition(":")
-    if kind == "field" and key in FIELD_BY_KEY:
-        return FIELD_BY_KEY[key][0].key
-    if kind == "action":
-        return "follow_up_actions"
-    return key
 
 
 class WizardScreen(Screen[Path | None]):
@@ -359,23 +348,8 @@ class WizardScreen(Screen[Path | None]):
         self.sub_title = state
 
     def step_statuses(self) -> dict[str, str]:
-        errors = {section_of(f) for f in check_entry(self.entry) if f.level == "error"}
-        missing: set[str] = set()
-        for spec in SECTIONS:
-            section = self.entry.section(spec.key)
-            if any(f.required and not getattr(section, f.key).strip() for f in spec.fields):
-                missing.add(spec.key)
-        # A step whose checklist item fails is not complete (Follow-up Actions without owners).
-        missing |= {i.section for i in evaluate(self.entry).failing() if i.key != "required"}
-        statuses = {}
-        for spec in SECTIONS:
-            if spec.key in errors:
-                statuses[spec.key] = "error"
-            elif spec.key in missing or self.entry.section(spec.key).is_empty():
-                statuses[spec.key] = "incomplete"
-            else:
-                statuses[spec.key] = "complete"
-        return statuses
+        """Each step's mark: error, incomplete or complete."""
+        return section_statuses(self.entry)
 
     def target(self) -> Path:
         """Where a save writes: the file being edited, or the conventional new path."""
