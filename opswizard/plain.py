@@ -66,7 +66,7 @@ class PlainWizard:
         self.path = path
         self._ask, self._say = ask, say
         self.session = (EditSession.open(root, path, lock=False) if path is not None
-                        else EditSession.new(root, **(prefill or {})))
+                        else EditSession.new(root, prefill=prefill))
         """Every journal and save goes through it (the wizard's rules, to the letter)."""
         self._index: object | None = None
 

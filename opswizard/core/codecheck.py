@@ -24,7 +24,7 @@ import textwrap
 import tomllib
 from dataclasses import dataclass
 
-from .findings import Finding
+from .findings import Finding, Where
 
 MAX_BLOCK_BYTES = 64 * 1024  # as frontmatter
 MAX_DEPTH = 64  # nesting of YAML collections, as frontmatter
@@ -233,5 +233,5 @@ def findings_for(text: str) -> list[Finding]:
         half = f" ({problem.half} half)" if problem.half else ""
         found.append(Finding("warning", f"{problem.language} block{half} does not parse: "
                                         f"{where}: {problem.message}",
-                             opened, f"code:{opened}"))
+                             opened, Where.code(opened)))
     return found

@@ -7,7 +7,8 @@ from dataclasses import asdict, dataclass
 
 class Where(str):
     """The part of an entry a finding is about: `field:<field key>`, `section:<section
-    key>`, `action:<index of the follow-up>`, or "" (the whole file).
+    key>`, `action:<index of the follow-up>`, `code:<line of its fence>`, or "" (the
+    whole file).
 
     A `str` (JSON output and the parser's `locations` keys stay as they are), built and
     read through typed parts instead of being spelled and split by hand.
@@ -30,9 +31,14 @@ class Where(str):
         """One follow-up action, by its 0-based index in Follow-up Actions."""
         return cls(f"action:{index}")
 
+    @classmethod
+    def code(cls, line: int) -> Where:
+        """A fenced code block, by the line its fence opens on."""
+        return cls(f"code:{line}")
+
     @property
     def kind(self) -> str:
-        """"field", "section", "action", or "" (the whole file)."""
+        """"field", "section", "action", "code", or "" (the whole file)."""
         return self.partition(":")[0]
 
     @property

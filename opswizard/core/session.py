@@ -30,6 +30,7 @@ from __future__ import annotations
 import os
 import re
 import threading
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -85,12 +86,13 @@ class EditSession:
     # -- building ----------------------------------------------------------------------------
     @classmethod
     def new(cls, root: Path, entry: EntryBase | None = None, *, lock: bool = False,
-            **fields: str) -> EditSession:
-        """A new entry (the given one, or one made from `fields`), not yet on disk.
-        `lock`: hold the edit lock on its file once it is saved (an interactive editor)."""
+            prefill: Mapping[str, str] | None = None, **fields: str) -> EditSession:
+        """A new entry (the given one, or one made from `prefill` and `fields`), not yet on
+        disk. `lock`: hold the edit lock on its file once it is saved (an editor does)."""
         from .model import new_entry
 
-        session = cls(root, entry if entry is not None else new_entry(**fields))
+        values = {**(prefill or {}), **fields}
+        session = cls(root, entry if entry is not None else new_entry(**values))
         session._lock_wanted = lock
         return session
 

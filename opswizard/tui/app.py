@@ -102,11 +102,12 @@ class OpsWizardApp(App[None]):
 
     def flush_journals(self) -> list[Path]:
         """Journal every wizard's unsaved text now (a crash, a signal, an exit)."""
+        from .screens.base import HoldsUnsavedWork
+
         written = []
         for screen in self.screen_stack:
-            flush = getattr(screen, "flush_journal", None)
-            if flush is not None:
-                path = flush()
+            if isinstance(screen, HoldsUnsavedWork):
+                path = screen.flush_journal()
                 if path is not None:
                     written.append(path)
         self.journals_flushed = written
@@ -139,17 +140,19 @@ class OpsWizardApp(App[None]):
 
                 key = binding.key_display or binding.key.split(",")[0]
                 yield SystemCommand(binding.description, f"Key: {key}", run)
-        extra = getattr(screen, "palette_commands", None)
-        if extra is not None:
-            yield from extra()
+        from .screens.base import AddsPaletteCommands
+
+        if isinstance(screen, AddsPaletteCommands):
+            yield from screen.palette_commands()
 
     async def action_quit(self) -> None:
         """ctrl+q: a screen holding unsaved work is asked to close first (it asks the author)."""
+        from .screens.base import HoldsUnsavedWork
+
         for screen in reversed(self.screen_stack):
-            close = getattr(screen, "request_close", None)
-            if close is not None:
+            if isinstance(screen, HoldsUnsavedWork):
                 if screen is self.screen:
-                    close()
+                    screen.request_close()
                 return
         self.exit()
 

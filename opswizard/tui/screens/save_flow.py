@@ -7,17 +7,21 @@ notifications (saved, moved, links followed, a move the review offers).
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual.content import Content
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from ...core.outcomes import Conflict, NeedsFinalReason, Outcome, Refused, Saved, Unchanged
+from ...core.sanitize import clean_line
 from ...core.session import EditSession
 from ..safe import line
 from .dialogs import ChoiceDialog, ReasonDialog
 from .recovery import DiffScreen, diff_content
 
 
-async def save(screen: Screen[object], session: EditSession, final: bool,
+async def save(screen: Screen[Any], session: EditSession, final: bool,
                confirm_move: bool = False) -> Saved | Unchanged | None:
     """Save, asking until the session saves or the author gives up (None: not saved)."""
     reason: str | None = None
@@ -39,7 +43,7 @@ async def save(screen: Screen[object], session: EditSession, final: bool,
             else:
                 return None
         elif isinstance(outcome, Refused):
-            screen.notify(line(f"Not saved: {outcome.why}. Your text is kept here."),
+            _say(screen, f"Not saved: {outcome.why}. Your text is kept here.",
                           severity="error", timeout=10)
             return None
         else:
@@ -47,7 +51,7 @@ async def save(screen: Screen[object], session: EditSession, final: bool,
             return outcome
 
 
-async def _ask_reason(screen: Screen[object], outcome: NeedsFinalReason) -> str | None:
+async def _ask_reason(screen: Screen[Any], outcome: NeedsFinalReason) -> str | None:
     body = Content("\n").join(
         [Content("These checklist items fail:")]
         + [line(f"✗ {i.label}: {i.reason}") for i in outcome.failing]
@@ -56,7 +60,7 @@ async def _ask_reason(screen: Screen[object], outcome: NeedsFinalReason) -> str 
         ReasonDialog("Save as final?", body, "Why is this entry final anyway?"))
 
 
-async def _resolve(screen: Screen[object], conflict: Conflict) -> str | None:
+async def _resolve(screen: Screen[Any], conflict: Conflict) -> str | None:
     """The file changed or went away since it was opened: write nothing until asked."""
     while True:
         if conflict.how == "deleted":
@@ -80,21 +84,28 @@ async def _resolve(screen: Screen[object], conflict: Conflict) -> str | None:
                          "yours")))
 
 
-def _tell(screen: Screen[object], outcome: Saved | Unchanged) -> None:
+def _say(screen: Screen[Any], text: str, title: str = "",
+         severity: SeverityLevel = "information", timeout: float | None = None) -> None:
+    """A notification of plain text (no markup; control characters neutralised)."""
+    screen.notify(clean_line(text), title=title, severity=severity, timeout=timeout,
+                  markup=False)
+
+
+def _tell(screen: Screen[Any], outcome: Saved | Unchanged) -> None:
     if isinstance(outcome, Unchanged):
-        screen.notify("No changes to save: the file is unchanged.")
+        _say(screen, "No changes to save: the file is unchanged.")
         return
     if outcome.moved_from is not None:
-        screen.notify(line(f"Saved and moved from {outcome.moved_from.name} to "
-                           f"{outcome.path}"), title="Saved")
+        _say(screen, f"Saved and moved from {outcome.moved_from.name} to {outcome.path}",
+             title="Saved")
     else:
-        screen.notify(line(f"Saved {outcome.path}"), title="Saved")
+        _say(screen, f"Saved {outcome.path}", title="Saved")
     if outcome.links_rewritten:
         names = ", ".join(p.name for p in outcome.links_rewritten)
-        screen.notify(line(f"Links to it updated in {names}"))
+        _say(screen, f"Links to it updated in {names}")
     for path, why in outcome.links_failed:
-        screen.notify(line(f"The link in {path.name} still names the old file: {why}"),
-                      severity="warning", timeout=10)
+        _say(screen, f"The link in {path.name} still names the old file: {why}",
+             severity="warning", timeout=10)
     if outcome.move_offered is not None:
-        screen.notify(line(f"This final entry now belongs at {outcome.move_offered.name}: "
-                           "the review offers Save and move."), timeout=8)
+        _say(screen, f"This final entry now belongs at {outcome.move_offered.name}: "
+             "the review offers Save and move.", timeout=8)

@@ -23,7 +23,6 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.timer import Timer
 from textual.widgets import ContentSwitcher, Footer, Header, OptionList, Static
 from textual.worker import get_current_worker
 
@@ -45,6 +44,7 @@ from ..widgets.similar_notice import SimilarNotice
 from ..widgets.step_list import REVIEW, StepList
 from . import save_flow
 from .dialogs import ChoiceDialog
+from .journal_keeper import JournalKeeper
 
 STEPS = [s.key for s in SECTIONS] + [REVIEW]
 
@@ -82,11 +82,11 @@ class WizardScreen(Screen[Path | None]):
         elif path is not None:
             self.session = EditSession.open(root, path, lock=False)
         else:
-            self.session = EditSession.new(root, **(prefill or {}))
+            self.session = EditSession.new(root, prefill=prefill)
         """The entry being edited: every load, journal and save goes through it."""
         self.context = EditorContext()
         self.current = STEPS[0]
-        self._journal_timer: Timer | None = None
+        self.journal_keeper = JournalKeeper(self, self.session, lambda: render(self.entry))
         self._mount_lock = asyncio.Lock()
         self.dirty = self.session.dirty()
         self._similar_basis: tuple[str, str, tuple[str, ...]] | None = None
@@ -335,7 +335,7 @@ class WizardScreen(Screen[Path | None]):
     def refresh_state(self) -> None:
         """Recompute dirtiness, step marks, the checklist and the header."""
         self.dirty = self.session.note(render(self.entry))  # undone to the file: no journal
-        self._schedule_journal()
+        self.journal_keeper.changed(self.dirty)
         self._update_similar()
         checklist = evaluate(self.entry)
         self.query_one(ChecklistPanel).show(checklist)
@@ -368,32 +368,6 @@ class WizardScreen(Screen[Path | None]):
         )
 
     # -- the recovery journal ---------------------------------------------------------------
-    def _schedule_journal(self) -> None:
-        """Journal unsaved text half a second after the first change not yet journalled.
-
-        A pending timer is not restarted: steady typing (no half-second pause) must be
-        journalled too, not only after the author stops (RELIABILITY.md 21).
-        """
-        if self.dirty and not self.read_only_reason:
-            if self._journal_timer is None:
-                self._journal_timer = self.set_timer(0.5, self._journal_now)
-        elif self._journal_timer is not None:
-            self._journal_timer.stop()
-            self._journal_timer = None
-
-    def _journal_now(self) -> None:
-        self._journal_timer = None
-        if self.dirty:
-            self.write_journal(render(self.entry))
-
-    @work(thread=True, exclusive=True, group="journal")
-    def write_journal(self, text: str) -> None:
-        try:
-            self.session.write_journal(text)  # skipped if an undo or a save overtook it
-        except OSError as exc:
-            self.app.call_from_thread(
-                self.notify, line(f"Could not journal unsaved text: {exc}"), severity="warning")
-
     def flush_journal(self) -> Path | None:
         """Journal now, on this thread (exit, crash): returns where, if anything was unsaved."""
         try:
@@ -401,12 +375,6 @@ class WizardScreen(Screen[Path | None]):
         except Exception:  # noqa: BLE001 - a broken widget must not stop the flush
             pass
         return self.session.flush_journal()
-
-    def _forget_journal(self) -> None:
-        if self._journal_timer is not None:
-            self._journal_timer.stop()
-            self._journal_timer = None
-        self.session.discard()
 
     def on_unmount(self) -> None:
         self.session.close()
@@ -469,5 +437,5 @@ class WizardScreen(Screen[Path | None]):
             if choice == "save" and not await self.save_now(final=False):
                 return
             if choice == "discard":
-                self._forget_journal()
+                self.journal_keeper.forget()
         self.dismiss(self.saved_path)
