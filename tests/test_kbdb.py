@@ -546,3 +546,19 @@ def test_a_warm_start_needs_no_model_parser_or_yaml() -> None:
     for heavy in ("pydantic", "yaml", "frontmatter", "opswizard.core.model",
                   "opswizard.core.parse"):
         assert heavy not in modules, heavy
+
+
+def test_a_row_naming_a_path_outside_the_tree_is_never_served(
+    kb: Path, tmp_path: Path, reads: list[Path],
+) -> None:
+    """Nothing changed on disk (the warm start trusts the database's rows as they are),
+    but one row's key leaves the tree: the database is rebuilt, nothing outside read."""
+    (tmp_path / "secret.md").write_text("secret")
+    path = _database(kb)
+    kbindex.load(kb)  # a quiet start: the shortcut is in place
+    _sql(path, "UPDATE rows SET key = '../secret.md' WHERE id = 1")
+    reads.clear()
+    rows = kbindex.catalog_rows(kbindex.load(kb))
+    assert all(p.is_relative_to(kb) for p in reads)
+    assert all(row.path.is_relative_to(kb) and "secret" not in row.key for row in rows)
+    assert len(rows) == 8

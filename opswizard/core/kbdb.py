@@ -180,6 +180,17 @@ def _schema() -> list[str]:
     return ddl
 
 
+_PROBES = (
+    f"SELECT id, {', '.join(_ROW_COLUMNS)} FROM rows LIMIT 0",
+    "SELECT row, n, text, owner, deadline, done FROM followups LIMIT 0",
+    "SELECT row, n, text, href, target FROM links LIMIT 0",
+    "SELECT row, tag FROM tags LIMIT 0",
+    "SELECT row, skey FROM services LIMIT 0",
+    *((f"SELECT rowid, {', '.join(SEARCH_NAMES)} FROM fts LIMIT 0",
+       "SELECT term, doc FROM vocab LIMIT 0") if HAS_FTS5 else ()),
+)
+
+
 def search_doc(summary: Summary) -> tuple[str, ...]:
     """The search terms of each searched field (`index.terms`), as the FTS table holds them.
 
@@ -241,6 +252,8 @@ class KbIndex:
             return "another knowledge base"
         if meta.get("fts") != str(int(HAS_FTS5)):
             return "another SQLite"
+        for probe in _PROBES:  # every table and column there (an error: rebuilt)
+            self.conn.execute(probe).fetchall()
         return "ok"
 
     # -- refreshing ---------------------------------------------------------------------------
@@ -263,24 +276,48 @@ class KbIndex:
 
     def _scan(self, stats: Stats) -> tuple[list[tuple[str, str, int, int]],
                                            list[tuple[str, str, str]]]:
-        """(path, key, size, mtime_ns) of every entry file, and (path, key, error) of those
-        that cannot be stat-ed."""
+        """(path, key, size, mtime_ns) of every entry file (as `store.scan` finds them: no
+        dot names, no symlinks, regular `.md` files), and (path, key, error) of those that
+        cannot be stat-ed. In no particular order."""
         root_text = os.fspath(self.root)
         prefix = len(os.path.join(root_text, ""))
         found: list[tuple[str, str, int, int]] = []
         failed: list[tuple[str, str, str]] = []
-        for item in store.scan_entries(self.root):
-            key = item.path[prefix:]
-            if os.sep != "/":  # pragma: no cover - Windows
-                key = key.replace(os.sep, "/")
+        stack = [root_text]
+        scandir = os.scandir
+        while stack:
             try:
-                info = item.stat(follow_symlinks=False)
-            except OSError as exc:
-                failed.append((item.path, key, f"cannot be read ({exc.strerror})"))
+                with scandir(stack.pop()) as it:
+                    items = list(it)
+            except OSError:
                 continue
-            found.append((item.path, key, info.st_size, info.st_mtime_ns))
+            for item in items:
+                name = item.name
+                if name[0] == ".":
+                    continue
+                try:
+                    if item.is_dir(follow_symlinks=False):
+                        stack.append(item.path)
+                        continue
+                    if not (name.endswith(".md") and item.is_file(follow_symlinks=False)):
+                        continue
+                    info = item.stat(follow_symlinks=False)
+                except OSError as exc:
+                    failed.append((item.path, item.path[prefix:],
+                                   f"cannot be read ({exc.strerror})"))
+                    continue
+                found.append((item.path, item.path[prefix:], info.st_size, info.st_mtime_ns))
+        if os.sep != "/":  # pragma: no cover - Windows
+            found = [(p, k.replace(os.sep, "/"), n, m) for p, k, n, m in found]
+            failed = [(p, k.replace(os.sep, "/"), e) for p, k, e in failed]
         stats.files = len(found) + len(failed)
         return found, failed
+
+    @staticmethod
+    def _digest(found: list[tuple[str, str, int, int]]) -> str:
+        """One hash of every file's key, size and mtime: equal, nothing changed."""
+        text = repr([(k, n, m) for _, k, n, m in found])  # scan order: stable while
+        return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()  # unchanged
 
     def _read(self, path: str, key: str) -> tuple[bytes | None, str]:
         try:
@@ -292,6 +329,11 @@ class KbIndex:
         assert self.conn is not None
         stats = Stats(cache="ok")
         found, failed = self._scan(stats)
+        digest = self._digest(found) if not failed else ""
+        if (digest and self._meta("scan") == digest and len(found)
+                == self.conn.execute("SELECT count(*) FROM rows").fetchone()[0]):
+            stats.reused = len(found)  # every file as it was when the index last saw it
+            return stats
         known = {key: (rid, size, mtime, sha, error) for rid, key, size, mtime, sha, error
                  in self.conn.execute("SELECT id, key, size, mtime_ns, sha256, error FROM rows")}
         now = time.time_ns()
@@ -324,9 +366,16 @@ class KbIndex:
         stats.parsed = len(parsed)
         stats.reused = len(found) - stats.parsed - stats.rehashed - stats.unreadable
         sizes = {key: (size, mtime_ns) for _, key, size, mtime_ns in found}
+        racy = any(mtime_ns > now - RACY_NS for _, _, _, mtime_ns in found)
+        scan = "" if racy or new_errors or failed else digest
         if not (parsed or new_errors or touched or gone):
+            if scan and scan != self._meta("scan"):
+                with self._write(bump=False) as conn:
+                    self._set_meta(conn, "scan", scan)
+                stats.written = True
             return stats
         with self._write() as conn:
+            self._set_meta(conn, "scan", scan)
             for key in gone:
                 self._delete(conn, known[key][0])
             for s in parsed:
@@ -344,8 +393,18 @@ class KbIndex:
         stats.written = True
         return stats
 
+    def _meta(self, name: str) -> str:
+        assert self.conn is not None
+        row = self.conn.execute("SELECT value FROM meta WHERE name = ?", (name,)).fetchone()
+        return row[0] if row else ""
+
+    @staticmethod
+    def _set_meta(conn: sqlite3.Connection, name: str, value: str) -> None:
+        conn.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (name, value))
+
     @contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
+    def _write(self, bump: bool = True) -> Iterator[sqlite3.Connection]:
+        """A write transaction (`bump`: readers' views change: version up, rows dropped)."""
         assert self.conn is not None
         conn = self.conn
         conn.execute("BEGIN IMMEDIATE")
@@ -355,8 +414,9 @@ class KbIndex:
             conn.execute("ROLLBACK")
             raise
         conn.execute("COMMIT")
-        self.version += 1
-        self._summaries = None
+        if bump:
+            self.version += 1
+            self._summaries = None
 
     def _delete(self, conn: sqlite3.Connection, rid: int) -> None:
         for table in ("followups", "links", "tags", "services"):
@@ -420,9 +480,11 @@ class KbIndex:
             with self._write():
                 for ddl in _schema():
                     conn.execute(ddl)
+                racy = any(m > now - RACY_NS for _, _, _, m in found) or errors
                 conn.executemany("INSERT INTO meta VALUES (?, ?)", [
                     ("schema", str(SCHEMA)), ("fingerprint", fingerprint()),
                     ("root", real_root(self.root)), ("fts", str(int(HAS_FTS5))),
+                    ("scan", "" if racy else self._digest(found)),
                 ])
                 for s in parsed:
                     self._insert(conn, s, *sizes[s.key])
@@ -459,7 +521,13 @@ class KbIndex:
         """Every file: entries newest first (undated last), then unreadable files by path."""
         with self.lock:
             if self._summaries is None:
-                self._summaries = self._load_summaries()
+                try:
+                    self._summaries = self._load_summaries()
+                except sqlite3.Error as exc:  # damaged since the refresh: rebuilt, read again
+                    self.close()
+                    self.stats = self._rebuild(None, None)
+                    self.stats.cache = f"unusable ({exc})"[:200]
+                    self._summaries = self._load_summaries()
             return self._summaries
 
     def _load_summaries(self, where: str = "", args: Iterable[object] = ()) -> list[Summary]:
@@ -478,6 +546,12 @@ class KbIndex:
             follow.setdefault(rid, []).append(FollowUp(n, text, owner, deadline, bool(done)))
         out = []
         fromiso = datetime.fromisoformat
+        bad_key = conn.execute(
+            f"SELECT key FROM rows {where} {'AND' if where else 'WHERE'} (key GLOB '/*' OR "
+            "key GLOB '../*' OR key GLOB '*/../*' OR key GLOB '*/./*' OR key NOT GLOB '*.md' "
+            "OR instr(key, char(0)) OR key GLOB '*//*') LIMIT 1", tuple(args)).fetchone()
+        if bad_key:  # not a key a scan gives: the database is not to be trusted
+            raise sqlite3.DatabaseError(f"a row names {bad_key[0]!r}")
         for (rid, key, size, mtime, sha, error, eid, title, date, whenz, category, severity,
              status, tags, services, owners, percent, texts, _) in conn.execute(
                 f"SELECT id, {', '.join(_ROW_COLUMNS)} FROM rows {where} "
@@ -510,8 +584,14 @@ class KbIndex:
         return [s for s in self.summaries() if not s.error]
 
     def bad(self) -> list[tuple[Path, str]]:
-        """(path, why) of each file that is not a usable entry."""
-        return [(s.path, s.error) for s in self.summaries() if s.error]
+        """(path, why) of each file that is not a usable entry, by path."""
+        with self.lock:
+            if self._summaries is not None:
+                return [(s.path, s.error) for s in self._summaries if s.error]
+            assert self.conn is not None
+            rows = self.conn.execute(
+                "SELECT key, error FROM rows WHERE error != '' ORDER BY key").fetchall()
+        return [(self.root / key, error) for key, error in rows]
 
 
 def link_target(key: str, href: str) -> str:
