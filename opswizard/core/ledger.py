@@ -207,3 +207,33 @@ def _ticked(data: bytes, line_no: int, done: bool) -> bytes:
         new = b"\xef\xbb\xbf" + new
     lines[index] = new + tail
     return b"\n".join(lines)
+
+
+def parse_query(query: str, base: LedgerFilter | None = None) -> LedgerFilter:
+    """The ledger screen's filter as typed: plain words match the follow-up, its owner, its
+    entry's title, services and tags; `@ana` or `owner:ana`, `service:S`, `severity:S` (or
+    `sev:S`), `due:N` (due within N days), `overdue`, `done`, `all` narrow it."""
+    from dataclasses import replace
+
+    wanted = base or LedgerFilter()
+    words: list[str] = []
+    for word in query.split():
+        name, _, value = word.partition(":")
+        lower = name.lower()
+        if word.startswith("@") and len(word) > 1:
+            wanted = replace(wanted, owner=word)
+        elif value and lower == "owner":
+            wanted = replace(wanted, owner=value)
+        elif value and lower == "service":
+            wanted = replace(wanted, service=value)
+        elif value and lower in ("severity", "sev"):
+            wanted = replace(wanted, severity=value)
+        elif value and lower == "due" and value.isdigit():
+            wanted = replace(wanted, due_within=int(value))
+        elif word.lower() == "overdue":
+            wanted = replace(wanted, overdue=True)
+        elif word.lower() in ("done", "all", "open"):
+            wanted = replace(wanted, state=word.lower())
+        else:
+            words.append(word)
+    return replace(wanted, text=" ".join(words))

@@ -7,6 +7,8 @@
 | `enter` | Read the entry full screen (`escape` comes back; `j` / `k` scroll) |
 | `e` / `n` | Edit it in the wizard / write a new entry |
 | `r` | Related entries (links both ways) |
+| `a` | The follow-up ledger: every follow-up, tick them done |
+| `m` | Numbers over time: charts (and tables) of incidents, time to detect and resolve |
 | `c` `s` `t` `g` | Facets: category, severity, status, tag; `x` clears them |
 | `escape` | Clear the filter, then the facets; leave the filter box |
 | `f5`, `ctrl+r` | Reload the knowledge base |
@@ -72,7 +74,8 @@ class BrowseScreen(Screen[None]):
             "services and symptoms), pick facets with c, s, t and g (they combine), and read "
             "the entry under the cursor in the preview, or full screen with enter (escape "
             "comes back). Links to other entries in the preview can be clicked; r lists the "
-            "entries this one links to and the ones linking to it.")
+            "entries this one links to and the ones linking to it. a opens the follow-up ledger "
+            "(every follow-up, tick them done) and m the numbers over time.")
     COMMANDS: ClassVar = Screen.COMMANDS | {EntryCommands}
     AUTO_FOCUS = "#entries"
     ALLOW_IN_MAXIMIZED_VIEW = "Header, Footer"
@@ -83,6 +86,8 @@ class BrowseScreen(Screen[None]):
         Binding("e", "edit", "Edit", id="browse.edit"),
         Binding("n", "new", "New", id="browse.new"),
         Binding("r", "related", "Related", id="browse.related"),
+        Binding("a", "ledger", "Follow-ups", id="browse.ledger"),
+        Binding("m", "stats", "Stats", id="browse.stats"),
         Binding("c", "facet('category')", "Category facet", id="browse.category", show=False),
         Binding("s", "facet('severity')", "Severity facet", id="browse.severity", show=False),
         Binding("t", "facet('status')", "Status facet", id="browse.status", show=False),
@@ -320,6 +325,16 @@ class BrowseScreen(Screen[None]):
     def _after_wizard(self, saved: Path | None) -> None:
         if saved is not None:
             self.reload(select=self.key_of(saved))
+
+    def action_ledger(self) -> None:
+        from .ledger import LedgerScreen
+
+        self.app.push_screen(LedgerScreen(self.root), lambda _: self.action_reload())
+
+    def action_stats(self) -> None:
+        from .stats import StatsScreen
+
+        self.app.push_screen(StatsScreen(self.root))
 
     def action_related(self) -> None:
         row = self.current
