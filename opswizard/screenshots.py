@@ -13,6 +13,13 @@ temporary path or current date shows and a rerun writes identical bytes.
 | `wizard-validation.svg` | Issue Summary, "yesterday" typed in the Date field |
 | `wizard-checklist.svg` | A step of a new entry, the completion checklist failing on the right |
 | `wizard-review.svg` | The review step (ctrl+r): the file as it will be saved |
+| `ledger.svg` | The follow-up ledger (`a`), grouped by owner, overdue ones marked |
+| `stats.svg` | Numbers over time (`m`): incidents per month by severity, MTTD/MTTR trend |
+| `report.png` | `opswizard report` rendered by headless Chromium (`--report`; not in CI) |
+
+"Today" is fixed (`AS_OF`) for the ledger, the stats and the report.
+`python -m opswizard.screenshots --report [OUT_DIR]` writes only `report.png` and needs a
+`chromium` (or `chromium-browser`, `google-chrome`) on the PATH.
 """
 
 from __future__ import annotations
@@ -43,6 +50,7 @@ PREFILL = {
     "trigger": "Flash sale started without a capacity review",
 }
 BROWSE_TITLE = "Payments API Outage From PgBouncer Pool Saturation"
+AS_OF = "2026-06-01"
 
 Pilot = Any
 Shot = Callable[[OpsWizardApp, Pilot], Awaitable[None]]
@@ -125,12 +133,38 @@ async def review(app: OpsWizardApp, pilot: Pilot) -> None:
     await pilot.press("ctrl+r")
 
 
+async def _from_browser(app: OpsWizardApp, pilot: Pilot, key: str, ready: str) -> Any:
+    from datetime import date
+
+    from textual.widgets import DataTable
+
+    await wait_for(pilot, lambda: app.screen.query(DataTable) and
+                   app.screen.query_one(DataTable).row_count > 0, "the entry table")
+    await pilot.press(key)
+    await wait_for(pilot, lambda: getattr(app.screen, ready, None) is not None, ready)
+    screen: Any = app.screen
+    screen.today = date.fromisoformat(AS_OF)
+    return screen
+
+
+async def ledger(app: OpsWizardApp, pilot: Pilot) -> None:
+    screen = await _from_browser(app, pilot, "a", "facts")
+    screen.refilter()
+
+
+async def stats(app: OpsWizardApp, pilot: Pilot) -> None:
+    screen = await _from_browser(app, pilot, "m", "figures")
+    screen._loaded(screen._facts)
+
+
 SHOTS: dict[str, tuple[str, Shot]] = {
     "browser.svg": ("browse", browser),
     "wizard-suggestions.svg": ("new", suggestions),
     "wizard-validation.svg": ("new", validation),
     "wizard-checklist.svg": ("new", checklist),
     "wizard-review.svg": ("new", review),
+    "ledger.svg": ("browse", ledger),
+    "stats.svg": ("browse", stats),
 }
 
 
@@ -186,8 +220,39 @@ def generate(out: Path = OUT) -> list[Path]:
     return asyncio.run(generate_async(Path(out).resolve()))
 
 
+def report_png(out: Path = OUT) -> Path:
+    """`opswizard report` of the demo, rendered by headless Chromium into `report.png`."""
+    import shutil
+    import subprocess
+
+    from click.testing import CliRunner
+
+    from .cli import main as cli
+
+    browser = next((b for b in ("chromium", "chromium-browser", "google-chrome")
+                    if shutil.which(b)), None)
+    if browser is None:
+        raise RuntimeError("screenshots: no chromium on the PATH (apt-get install chromium)")
+    target = Path(out).resolve() / "report.png"
+    with scratch() as base:
+        demo.copy_to(KB)
+        html = base / "report.html"
+        result = CliRunner().invoke(cli, ["report", "--kb", str(KB), "-o", str(html),
+                                          "--as-of", AS_OF, "--by", "quarter"])
+        if result.exit_code != 0:
+            raise RuntimeError(f"screenshots: report failed: {result.output}")
+        subprocess.run([browser, "--headless", "--no-sandbox", "--disable-gpu",
+                        "--hide-scrollbars", "--window-size=1100,2200",
+                        f"--screenshot={target}", html.as_uri()],
+                       check=True, capture_output=True, timeout=120)
+    return target
+
+
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
+    if args[:1] == ["--report"]:
+        print(report_png(Path(args[1]) if len(args) > 1 else OUT))
+        return 0
     for path in generate(Path(args[0]) if args else OUT):
         print(path)
     return 0

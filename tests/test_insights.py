@@ -170,3 +170,43 @@ def test_ledger_load_leaves_pairs_for_later(generated, tmp_path) -> None:
     assert later.paired == 20 and later.parsed == 0
     expected = insights_kb.repeats(given[:20])
     assert {f.key: f.repeat.key for f in later.entries if f.repeat} == expected
+
+
+def test_a_warm_load_reads_no_entry_file_and_a_change_is_seen(generated, tmp_path,
+                                                               monkeypatch) -> None:
+    import os
+
+    from opswizard.core import kbindex, store
+
+    root, given = generated
+    copy = tmp_path / "kb"
+    copy.mkdir()
+    for g in given[:10]:
+        (copy / g.name).write_bytes((root / g.name).read_bytes())
+    (copy / "broken.md").write_bytes(b"\x00binary")
+    old = 1_600_000_000_000_000_000  # stamps older than the racy interval
+    for path in copy.iterdir():
+        os.utime(path, ns=(old, old))
+    first = factcache.load(copy)
+    assert [p.name for p, _ in first.bad] == ["broken.md"]
+
+    def no_reads(*args, **kwargs):
+        raise AssertionError("a warm load read the index or a file")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(kbindex, "load", no_reads)
+        patch.setattr(store, "read_bytes", no_reads)
+        warm = factcache.load(copy)
+    assert [f.key for f in warm.entries] == [f.key for f in first.entries]
+    assert [f.repeat for f in warm.entries] == [f.repeat for f in first.entries]
+    assert [p.name for p, _ in warm.bad] == ["broken.md"]
+    edited = next(g for g in given[:10] if g.follow_ups)
+    number = edited.follow_ups[0][0].split()[1].split(".")[0]
+    path = copy / edited.name
+    path.write_bytes(path.read_bytes().replace(f"Follow-up {number}.".encode(),
+                                               b"Follow-up three."))
+    os.utime(path, ns=(old + 10**9, old + 10**9))
+    seen = factcache.load(copy)
+    assert seen.parsed == 1
+    assert any(f.text.startswith("Follow-up three.") for e in seen.entries
+               for f in e.follow_ups)

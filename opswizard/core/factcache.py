@@ -56,35 +56,57 @@ def _fingerprint() -> str:
     return f"{kbindex.fingerprint()}:{VERSION}"
 
 
-def read_cache(root: Path) -> tuple[dict[str, Facts], set[str]]:
-    """The cached facts by key, and the keys whose repeat pair is still to be worked out;
-    ({}, set()) when there is no usable cache."""
+@dataclass
+class Cached:
+    """What the facts cache holds: facts by key, keys whose pair is still to be worked out,
+    each scanned file's (size, mtime_ns) when its facts were taken, and the unusable files."""
+
+    facts: dict[str, Facts] = field(default_factory=dict)
+    unpaired: set[str] = field(default_factory=set)
+    stamps: dict[str, tuple[int, int]] = field(default_factory=dict)
+    bad: dict[str, str] = field(default_factory=dict)
+
+
+def read_cache(root: Path) -> Cached:
+    """The facts cache; empty when there is none or it is not to be trusted."""
     try:
         with open(cache_file(root), "rb") as handle:
             data = handle.read(kbindex.MAX_CACHE_BYTES + 1)
         if len(data) > kbindex.MAX_CACHE_BYTES:
-            return {}
+            return Cached()
         doc = json.loads(data)
         if (type(doc) is not dict or doc.get("format") != FORMAT
                 or doc.get("fingerprint") != _fingerprint()
                 or doc.get("root") != os.fspath(Path(root).resolve())
-                or type(doc.get("rows")) is not list or type(doc.get("unpaired")) is not list):
-            return {}, set()
+                or type(doc.get("rows")) is not list or type(doc.get("unpaired")) is not list
+                or type(doc.get("stamps")) is not dict or type(doc.get("bad")) is not dict):
+            return Cached()
         rows = [from_row(row) for row in doc["rows"]]
         unpaired = set(doc["unpaired"])
+        stamps = {}
+        for key, stamp in doc["stamps"].items():
+            if (type(stamp) is not list or len(stamp) != 2 or type(stamp[0]) is not int
+                    or type(stamp[1]) is not int):
+                return Cached()
+            stamps[key] = (stamp[0], stamp[1])
+        bad = doc["bad"]
+        if not set(map(type, bad.values())) <= {str}:
+            return Cached()
     except (OSError, ValueError, TypeError, RecursionError, MemoryError):
-        return {}, set()
+        return Cached()
     by_key = {f.key: f for f in rows}
-    if len(by_key) != len(rows) or not unpaired <= set(by_key):
-        return {}, set()
-    return by_key, unpaired
+    if (len(by_key) != len(rows) or not unpaired <= set(by_key)
+            or set(stamps) != set(by_key) | set(bad) or set(bad) & set(by_key)):
+        return Cached()
+    return Cached(by_key, unpaired, stamps, bad)
 
 
-def write_cache(root: Path, entries: list[Facts], unpaired: set[str]) -> bool:
+def write_cache(root: Path, cached: Cached) -> bool:
     """Write the cache atomically; False (nothing raised) when it cannot be written."""
     doc = {"format": FORMAT, "fingerprint": _fingerprint(),
-           "root": os.fspath(Path(root).resolve()), "rows": [f.row() for f in entries],
-           "unpaired": sorted(unpaired)}
+           "root": os.fspath(Path(root).resolve()),
+           "rows": [f.row() for f in cached.facts.values()],
+           "unpaired": sorted(cached.unpaired), "stamps": cached.stamps, "bad": cached.bad}
     try:
         store.write_private(cache_file(root), json.dumps(doc, separators=(",", ":")).encode())
     except (OSError, ValueError, TypeError):
@@ -92,16 +114,54 @@ def write_cache(root: Path, entries: list[Facts], unpaired: set[str]) -> bool:
     return True
 
 
+def scan(root: Path) -> dict[str, tuple[str, int, int]] | None:
+    """Every `.md` file under root as `store.scan` finds it: key -> (path, size, mtime_ns),
+    mtime 0 for a file modified within the index's racy interval (so it is checked again
+    next time); None when a file cannot be stat-ed."""
+    import time
+
+    racy = time.time_ns() - kbindex.RACY_NS
+    root_text = os.fspath(root)
+    prefix = len(os.path.join(root_text, ""))
+    found = {}
+    for item in store.scan_entries(root):
+        try:
+            info = item.stat(follow_symlinks=False)
+        except OSError:
+            return None
+        key = item.path[prefix:]
+        if os.sep != "/":  # pragma: no cover - Windows
+            key = key.replace(os.sep, "/")
+        mtime = info.st_mtime_ns if info.st_mtime_ns <= racy else 0
+        found[key] = (key if root_text == "." else item.path, info.st_size, mtime)
+    return found
+
+
+def _sorted(facts: dict[str, Facts]) -> list[Facts]:
+    floor = datetime.min.replace(tzinfo=UTC)
+    return sorted(facts.values(), key=lambda f: (f.when or floor, f.key), reverse=True)
+
+
 def load(root: Path, progress: Callable[[int, int], None] | None = None,
          use_cache: bool = True, pairs: bool = True) -> FactSet:
     """Every entry's facts under root, through the index and the facts cache.
 
+    Warm, with no file changed since the facts were taken (every file's size and mtime as
+    stamped), the facts come from their cache alone. Else the index is brought up to date
+    (`kbindex.load`) and the entries whose sha256 changed are read again.
     `pairs=False` (the ledger): repeat pairs a change may have moved are not worked out
     now, only noted in the cache as still to do (`Facts.repeat` may then be stale).
     """
     root = Path(root)
+    cached = read_cache(root) if use_cache else Cached()
+    found = scan(root) if use_cache else None
+    if (found is not None and cached.stamps and not (cached.unpaired and pairs)
+            and len(found) == len(cached.stamps)
+            and all(cached.stamps.get(key) == (size, mtime) and mtime
+                    for key, (_, size, mtime) in found.items())):
+        return FactSet(root, _sorted(cached.facts),
+                       [(Path(found[key][0]), error) for key, error in sorted(cached.bad.items())])
     snapshot = kbindex.load(root, progress, use_cache=use_cache)
-    cached, unpaired = read_cache(root) if use_cache else ({}, set())
     out = FactSet(root, bad=list(snapshot.bad))
     facts_of: dict[str, Facts] = {}
     path_of: dict[str, str] = {}
@@ -109,7 +169,7 @@ def load(root: Path, progress: Callable[[int, int], None] | None = None,
     for path, summary in snapshot.entries:
         key = summary.key
         path_of[key] = path
-        old = cached.get(key)
+        old = cached.facts.get(key)
         if old is not None and old.sha256 == summary.sha256:
             facts_of[key] = old
             continue
@@ -124,18 +184,25 @@ def load(root: Path, progress: Callable[[int, int], None] | None = None,
         facts_of[key] = facts
         changed.append(key)
     out.parsed = len(changed)
-    deleted = set(cached) - set(facts_of)
-    redo = unpaired & set(facts_of)
+    deleted = set(cached.facts) - set(facts_of)
+    redo = cached.unpaired & set(facts_of)
     if changed or deleted:
         redo |= repeats.affected(facts_of, changed, deleted)
     if redo and pairs:
         _pair(snapshot, facts_of, path_of, redo, progress)
         out.paired = len(redo)
-    left = set() if pairs else redo
-    floor = datetime.min.replace(tzinfo=UTC)
-    out.entries = sorted(facts_of.values(), key=lambda f: (f.when or floor, f.key), reverse=True)
-    if use_cache and (changed or deleted or len(cached) != len(facts_of) or left != unpaired):
-        write_cache(root, out.entries, left)
+    out.entries = _sorted(facts_of)
+    if use_cache:
+        bad = {}
+        for path, error in out.bad:
+            key = os.path.relpath(os.fspath(path), root)
+            bad[key.replace(os.sep, "/")] = error
+        stamps = {key: (size, mtime) for key, (_, size, mtime) in (found or {}).items()
+                  if key in facts_of or key in bad}
+        for key in set(facts_of) | set(bad):
+            stamps.setdefault(key, (-1, 0))  # not seen by the scan: checked next time
+        write_cache(root, Cached({f.key: f for f in out.entries}, set() if pairs else redo,
+                                 stamps, bad))
     return out
 
 

@@ -82,7 +82,8 @@ def lines(title: str, labels: Sequence[str], series: dict[str, Sequence[float | 
     scale = (HEIGHT - PAD_B - PAD_T) / top
     body = _axis(top, labels)
     if unit:
-        body.append(f'<text x="4" y="{PAD_T + 4}" font-size="10">{escape(unit)}</text>')
+        body.append(f'<text x="{WIDTH - 8}" y="{PAD_T + 4}" font-size="10" text-anchor="end">'
+                    f"{escape(unit)}</text>")
     for n, (name, points) in enumerate(series.items()):
         fill = PALETTE[n % len(PALETTE)]
         run: list[str] = []

@@ -77,8 +77,8 @@ class LedgerScreen(Screen[None]):
         yield Static(Content("Loading follow-ups…"), id="ledger-counts")
         table: DataTable[object] = DataTable(id="ledger", cursor_type="row", zebra_stripes=True)
         table.add_column("", key="box", width=3)
-        table.add_column("Due", key="due", width=22)
-        table.add_column("Owner", key="owner", width=14)
+        table.add_column("Due", key="due", width=23)
+        table.add_column("Owner", key="owner", width=12)
         table.add_column("Follow-up", key="text")
         table.add_column("Entry", key="entry")
         yield table
@@ -139,8 +139,8 @@ class LedgerScreen(Screen[None]):
         counts = ledger.counts(found, self.today)
         self.query_one("#ledger-counts", Static).update(Content(
             f"{len(found)} follow-ups: {counts.open} open, {counts.overdue} overdue, "
-            f"{counts.done} done; {counts.no_owner} without an owner, {counts.no_deadline} "
-            f"without a deadline. As of {self.today.isoformat()}. Grouped by {self.by}."))
+            f"{counts.done} done; {counts.no_owner} no owner, {counts.no_deadline} "
+            f"without a deadline (as of {self.today.isoformat()}; by {self.by})."))
         if current is not None:
             key = f"{current[0]}#{current[1]}"
             if key in self.shown:

@@ -28,6 +28,7 @@ from ...core import factcache, stats
 from ...core.sanitize import clean_line
 
 CHARTS = ("per-period", "trend", "services")
+COLOURS = {"LOW": "cyan", "MEDIUM": "yellow", "HIGH": "orange", "CRITICAL": "red"}
 
 
 class StatsScreen(Screen[None]):
@@ -121,7 +122,13 @@ class StatsScreen(Screen[None]):
         plot = self.query_one("#chart-per-period", PlotextPlot).plt
         plot.clear_figure()
         if periods and severities:
-            plot.stacked_bar(periods, counts, labels=[s or "(none)" for s in severities])
+            # Positions, not the labels themselves: plotext places string labels through a
+            # set, so their ticks would differ from run to run (hash randomisation).
+            xs = list(range(len(periods)))
+            plot.stacked_bar(xs, counts, labels=[s or "(none)" for s in severities],
+                             color=[COLOURS.get(s, "gray") for s in severities])
+            step = max(1, len(periods) // 8)
+            plot.xticks(xs[::step], periods[::step])
         plot.title("Entries per period")
         table = self.query_one("#table-per-period", DataTable)
         table.clear(columns=True)
@@ -155,7 +162,9 @@ class StatsScreen(Screen[None]):
         names = [clean_line(n) for n, _ in fig["services"]][::-1]
         values = [c for _, c in fig["services"]][::-1]
         if names:
-            plot.bar(names, values, orientation="horizontal", width=0.4)
+            ys = list(range(len(names)))
+            plot.bar(ys, values, orientation="horizontal", width=0.4)
+            plot.yticks(ys, names)
         table = self.query_one("#table-services", DataTable)
         table.clear(columns=True)
         table.add_columns("Service", "Entries")
