@@ -1,7 +1,7 @@
 """The facts of every entry, kept up to date in a cache beside the index: `load(root)`.
 
 `load` is the one function the ledger, `stats`, `report` and the TUI read through. It asks
-the knowledge base's index (`kbindex.load`: a stat of every file, parsing only what
+the knowledge base's index (`kbdb.KbIndex`: a stat of every file, parsing only what
 changed) for the entries and the sha256 of each file, and keeps one `Facts` row per entry
 in its own cache file, keyed by that sha256: a warm run reads no entry file at all. An
 entry whose bytes changed is read and its facts taken again; then the repeat pairs that the
@@ -22,8 +22,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from . import kbindex, repeats, store
+from . import kbdb, kbindex, repeats, store
 from .facts import Facts, from_bytes, from_row
+from .summary import Summary
 
 FORMAT = "opswizard-facts"
 VERSION = 1
@@ -120,7 +121,7 @@ def scan(root: Path) -> dict[str, tuple[str, int, int]] | None:
     next time); None when a file cannot be stat-ed."""
     import time
 
-    racy = time.time_ns() - kbindex.RACY_NS
+    racy = time.time_ns() - kbdb.RACY_NS
     root_text = os.fspath(root)
     prefix = len(os.path.join(root_text, ""))
     found = {}
@@ -148,7 +149,7 @@ def load(root: Path, progress: Callable[[int, int], None] | None = None,
 
     Warm, with no file changed since the facts were taken (every file's size and mtime as
     stamped), the facts come from their cache alone. Else the index is brought up to date
-    (`kbindex.load`) and the entries whose sha256 changed are read again.
+    (`kbdb.KbIndex`) and the entries whose sha256 changed are read again.
     `pairs=False` (the ledger): repeat pairs a change may have moved are not worked out
     now, only noted in the cache as still to do (`Facts.repeat` may then be stale).
     """
@@ -161,14 +162,28 @@ def load(root: Path, progress: Callable[[int, int], None] | None = None,
                     for key, (_, size, mtime) in found.items())):
         return FactSet(root, _sorted(cached.facts),
                        [(Path(found[key][0]), error) for key, error in sorted(cached.bad.items())])
-    snapshot = kbindex.load(root, progress, use_cache=use_cache)
-    out = FactSet(root, bad=list(snapshot.bad))
+    kb = kbdb.KbIndex.open(root, progress)
+    try:
+        return _load(root, kb, cached, found, progress, use_cache, pairs)
+    finally:
+        kb.close()
+
+
+def _load(root: Path, kb: kbdb.KbIndex, cached: Cached,
+          found: dict[str, tuple[str, int, int]] | None,
+          progress: Callable[[int, int], None] | None, use_cache: bool, pairs: bool) -> FactSet:
+    """`load` once the index is up to date: take the facts of what changed, and pair."""
+    out = FactSet(root)
     facts_of: dict[str, Facts] = {}
-    path_of: dict[str, str] = {}
+    summary_of: dict[str, Summary] = {}
     changed: list[str] = []
-    for path, summary in snapshot.entries:
+    for summary in kb.summaries():
+        path = str(summary.path)
+        if summary.error:
+            out.bad.append((summary.path, summary.error))
+            continue
         key = summary.key
-        path_of[key] = path
+        summary_of[key] = summary
         old = cached.facts.get(key)
         if old is not None and old.sha256 == summary.sha256:
             facts_of[key] = old
@@ -189,7 +204,7 @@ def load(root: Path, progress: Callable[[int, int], None] | None = None,
     if changed or deleted:
         redo |= repeats.affected(facts_of, changed, deleted)
     if redo and pairs:
-        _pair(snapshot, facts_of, path_of, redo, progress)
+        _pair(kb, facts_of, summary_of, redo, progress)
         out.paired = len(redo)
     out.entries = _sorted(facts_of)
     if use_cache:
@@ -206,25 +221,20 @@ def load(root: Path, progress: Callable[[int, int], None] | None = None,
     return out
 
 
-def _pair(snapshot: kbindex.Snapshot, facts_of: dict[str, Facts], path_of: dict[str, str],
+def _pair(kb: kbdb.KbIndex, facts_of: dict[str, Facts], summary_of: dict[str, Summary],
           redo: set[str], progress: Callable[[int, int], None] | None) -> None:
-    """Work out the repeat pair of each key in `redo` (in place)."""
+    """Work out the repeat pair of each key in `redo` (in place), with the one search."""
     from dataclasses import replace
 
-    from .suggest import suggester
+    from .search import Search
 
     maybe = repeats.candidates(facts_of, redo)
-    search = index = None
-    by_path = {path_of[key]: facts for key, facts in facts_of.items()}
+    search = Search(kb)
     for done, key in enumerate(sorted(redo), 1):
         facts = facts_of[key]
         pair = None
-        if key in maybe:
-            if search is None:
-                index = snapshot.index()
-                search = suggester(index)
-            record = index.get(path_of[key]) if index is not None else None
-            pair = repeats.pair(facts, record, search, by_path) if record is not None else None
+        if key in maybe and key in summary_of:
+            pair = repeats.pair(facts, summary_of[key], search, facts_of)
         if pair != facts.repeat:
             facts_of[key] = replace(facts, repeat=pair)
         if progress and (done % 100 == 0 or done == len(redo)):

@@ -4,12 +4,13 @@ An entry B is a **repeat** of an earlier entry A when all of these hold:
 
 - A is dated before B, at most `WINDOW_DAYS` (90) days before;
 - they share a related service (compared as `index.service_key`) or a tag;
-- A is among the one search's nearest entries to B (`Suggester.related`, the ranking the
-  wizard's "possible recurrence" and `search` use) with a score of at least `MIN_SCORE`
-  (50 of 100: the same service alone scores about 30, so a shared service is not enough;
-  similar symptoms, cause or title are needed as well).
+- A is among the one search's nearest entries to B (`search.Search.related`: the ranking
+  `opswizard search`, the browser's filter and the wizard's related entries use) with a
+  score of at least `MIN_SCORE` (60 of 100: the same service alone scores under 50, so a
+  shared service is not enough; similar symptoms, cause or title are needed as well).
 
-Among such A, the best scored (then the latest) is B's pair. Pairs are worked out once per
+Among such A, the latest (then the best scored) is B's pair: the last time it happened.
+Pairs are worked out once per
 changed entry and kept in the facts cache (`factcache.py`), never per run: `affected` says
 which entries a change can move (the changed ones, those paired with a changed or deleted
 one, and those up to `WINDOW_DAYS` after a changed one that share a service or tag with it).
@@ -27,11 +28,11 @@ from .facts import Facts, Repeat
 from .index import service_key
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .index import Record
-    from .suggest import Suggester
+    from .search import Search
+    from .summary import Summary
 
 WINDOW_DAYS = 90
-MIN_SCORE = 50.0
+MIN_SCORE = 60.0
 CANDIDATES = 100  # nearest entries the search is asked for
 
 
@@ -97,20 +98,23 @@ def affected(by_key: dict[str, Facts], changed: Iterable[str], deleted: Iterable
     return out
 
 
-def pair(facts: Facts, record: Record, suggester: Suggester, by_path: dict[str, Facts]
+def pair(facts: Facts, summary: Summary, search: Search, by_key: dict[str, Facts]
          ) -> Repeat | None:
-    """The similar earlier entry of `facts` (whose search record is `record`), if any."""
+    """The similar earlier entry of `facts` (whose index summary is `summary`), if any."""
     if facts.when is None:
         return None
     mine = _keys(facts)
     if not mine:
         return None
     start = facts.when - timedelta(days=WINDOW_DAYS)
-    for match in suggester.related(record, limit=CANDIDATES, exclude_path=record.path,
-                                   min_score=MIN_SCORE):
-        other = by_path.get(match.record.path)
+    best: tuple[datetime, float, Repeat] | None = None
+    for hit in search.related(summary, limit=CANDIDATES, min_score=MIN_SCORE):
+        other = by_key.get(hit.key)
         if other is None or other.when is None or other.key == facts.key:
             continue
         if start <= other.when < facts.when and mine & _keys(other):
-            return Repeat(other.key, other.title, match.score, match.reason)
-    return None
+            found = (other.when, hit.score,
+                     Repeat(other.key, other.title, round(hit.score, 1), hit.reason))
+            if best is None or found[:2] > best[:2]:
+                best = found
+    return best[2] if best else None
