@@ -13,7 +13,6 @@
 from __future__ import annotations
 
 import asyncio
-import time
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -23,8 +22,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import ContentSwitcher, Footer, Header, OptionList, Static
-from textual.worker import get_current_worker
+from textual.widgets import ContentSwitcher, Footer, Header, Static
 
 from ...core import journal, store
 from ...core.checklist import evaluate
@@ -89,7 +87,6 @@ class WizardScreen(Screen[Path | None]):
         self.journal_keeper = JournalKeeper(self, self.session, lambda: render(self.entry))
         self._mount_lock = asyncio.Lock()
         self.dirty = self.session.dirty()
-        self._similar_basis: tuple[str, str, tuple[str, ...]] | None = None
 
     @property
     def entry(self) -> EntryBase:
@@ -154,7 +151,7 @@ class WizardScreen(Screen[Path | None]):
 
     def _index_ready(self, ready: object) -> None:
         self.context.suggester = ready  # type: ignore[assignment]
-        self._similar_basis = None
+        self.query_one(SimilarNotice).forget()
         self.refresh_state()
         for editor in self.query(RelatedEditor):
             editor.refresh_candidates(self.entry)
@@ -166,30 +163,9 @@ class WizardScreen(Screen[Path | None]):
                 await editor.load_entry(self.entry)
 
     def _update_similar(self) -> None:
-        basis = (self.entry.title, self.entry.get("symptoms"), tuple(self.entry.services()))
-        if self.context.suggester is None or basis == self._similar_basis:
-            return
-        self._similar_basis = basis
-        if any(basis[:2]) or basis[2]:
-            self.find_similar(*basis)
-        else:
-            self.query_one(SimilarNotice).show([])
-
-    @work(thread=True, exclusive=True, group="similar")
-    def find_similar(self, title: str, symptoms: str, services: tuple[str, ...]) -> None:
-        time.sleep(0.15)  # let typing settle; a newer keystroke cancels this one
-        if get_current_worker().is_cancelled or self.context.suggester is None:
-            return
-        matches = self.context.suggester.similar(
-            title, symptoms, services, limit=3, exclude_path=self.path, min_score=12.0
-        )
-        if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._show_similar, matches)
-
-    def _show_similar(self, matches: list[object]) -> None:
-        if self.is_attached:
-            for notice in self.query(SimilarNotice):
-                notice.show(matches)
+        if self.context.suggester is not None:
+            self.query_one(SimilarNotice).look_for(self.context.suggester, self.entry,
+                                                   self.path)
 
     @on(SimilarNotice.Open)
     def _open_similar(self, event: SimilarNotice.Open) -> None:
@@ -206,12 +182,7 @@ class WizardScreen(Screen[Path | None]):
         self.app.push_screen(screen)
 
     def action_look_similar(self) -> None:
-        notice = self.query_one(SimilarNotice)
-        if notice.has_class("-shown"):
-            options = notice.query_one(OptionList)
-            options.focus()
-            if options.highlighted is None:
-                options.highlighted = 0
+        self.query_one(SimilarNotice).focus_list()
 
     def on_resize(self) -> None:
         self.set_class(self.size.width < 110, "-narrow")
