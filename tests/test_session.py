@@ -6,9 +6,12 @@ import json
 import os
 import shutil
 import socket
+import uuid
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from opswizard.core import journal, store
 from opswizard.core.model import Item
@@ -406,3 +409,26 @@ def test_a_command_line_session_leaves_no_lock(kb: Path) -> None:
         outcome = session.save()
     assert isinstance(outcome, Saved)
     assert not journal._lock_file(outcome.path).exists()
+
+
+FIELDS = ("impact", "trigger", "symptoms")
+
+
+@settings(max_examples=25, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(edits=st.lists(st.tuples(st.sampled_from(FIELDS),
+                                st.sampled_from(["", "pool ran dry", "pages fired"])),
+                      max_size=8))
+def test_property_a_journal_exists_exactly_while_the_text_is_unsaved(
+        kb: Path, edits: list[tuple[str, str]]) -> None:
+    root = kb / uuid.uuid4().hex
+    root.mkdir()
+    session = EditSession.open(root, draft(root), lock=False)
+    original = {key: session.entry.get(key) for key in FIELDS}
+    for key, value in [*edits, *original.items()]:  # the edits, then every one undone
+        session.entry.set(key, value)
+        text = session.text()
+        session.note(text)
+        session.write_journal(text)
+        assert bool(journal.pending(root)) == session.dirty()
+    assert journal.pending(root) == []

@@ -150,18 +150,17 @@ def add_backlink(root: Path, source: Path, source_title: str, target: Path) -> A
 
 def incoming_hrefs(root: Path, path: Path) -> list[tuple[Path, tuple[str, ...]]]:
     """Each entry that links to `path`, with its links' targets as written there (asked
-    before `path` moves, so that `retarget` can follow it)."""
-    from .kbindex import link_graph, load
+    before `path` moves, so that `retarget` can follow it), from the index's link table."""
+    from .kbrows import links_to
 
-    graph = link_graph(load(root))
-    wanted = Path(os.path.normpath(path))
-    found = []
-    for source in graph.incoming(wanted):
-        written = tuple(dict.fromkeys(
-            link.href for link in graph.outgoing(source) if link.path == wanted))
-        if written and source != wanted:
-            found.append((source, written))
-    return found
+    key = Path(os.path.relpath(path, root)).as_posix()
+    if key.startswith("../"):
+        return []
+    found: dict[Path, list[str]] = {}
+    for link in links_to(root, key):
+        source = Path(os.path.normpath(root / link.source))
+        found.setdefault(source, []).append(link.href)
+    return [(source, tuple(dict.fromkeys(hrefs))) for source, hrefs in found.items()]
 
 
 def retarget(root: Path, incoming: list[tuple[Path, tuple[str, ...]]], new: Path,
