@@ -15,6 +15,8 @@ cache folder, and the index cache is warmed by one `opswizard search`. Then, as 
   call, as it is in use);
 - **similar_entries after a change**: one file rewritten before each call (the scan sees it,
   the index and postings are rebuilt);
+- the same two calls in process (the server's `Backend` and output bounding, no protocol),
+  wall and CPU time: CPU time is what a busy machine cannot inflate;
 - anchors measured in the same run: `opswizard search QUERY --kb KB` as a whole process on the
   warm cache, `python -c pass`, and `python -c "import mcp.server.mcpserver"` (the SDK's import).
 """
@@ -113,6 +115,31 @@ def _wall(cmd: list[str], env: dict[str, str]) -> float:
     return time.perf_counter() - start
 
 
+def in_process(kb: Path, cache: Path, runs: int) -> dict[str, float]:
+    """similar_entries and search_entries through the server's own functions, in this
+    process: (wall, cpu) medians of each call, the freshness scan included."""
+    os.environ["XDG_CACHE_HOME"] = str(cache)
+    from opswizard.mcp import output
+    from opswizard.mcp.backend import Backend
+
+    backend = Backend(kb)
+    backend.search("warm up", 5)
+    walls: dict[str, list[float]] = {"similar": [], "search": []}
+    cpus: dict[str, list[float]] = {"similar": [], "search": []}
+    for _ in range(runs):
+        for kind, texts in (("similar", DESCRIPTIONS), ("search", QUERIES)):
+            for text in texts:
+                wall, cpu = time.perf_counter(), time.process_time()
+                hits = (backend.similar(text, 5) if kind == "similar"
+                        else backend.search(text, 5))
+                output.bound([[f.key, f.summary.title, why] for f, _, why in hits])
+                walls[kind].append(time.perf_counter() - wall)
+                cpus[kind].append(time.process_time() - cpu)
+    return {f"{kind} in process, {clock}": median_ms(values[kind])
+            for kind in ("similar", "search")
+            for clock, values in (("wall", walls), ("cpu", cpus))}
+
+
 def measure(n: int, runs: int, work: Path) -> dict[str, float]:
     kb = work / f"kb-{n}"
     env = {**os.environ, "XDG_CACHE_HOME": str(work / f"cache-{n}"),
@@ -136,6 +163,7 @@ def measure(n: int, runs: int, work: Path) -> dict[str, float]:
     out["similar_entries"] = median_ms(times["similar"])
     out["search_entries"] = median_ms(times["search"])
     out["similar_entries after a change"] = median_ms(times["changed"])
+    out.update(in_process(kb, work / f"cache-{n}", runs))
     out["python -c pass"] = median_ms([_wall([py, "-c", "pass"], env) for _ in range(runs)])
     out["import the SDK"] = median_ms([_wall([py, "-c", "import mcp.server.mcpserver"], env)
                                        for _ in range(runs)])
