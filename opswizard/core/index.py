@@ -250,6 +250,28 @@ class KnowledgeIndex:
 
         return kbindex.load(root, progress).index()
 
+    @classmethod
+    def from_counts(cls, tags: Iterable[tuple[str, int]], services: Iterable[tuple[str, int]],
+                    owners: Iterable[tuple[str, int]], root: Path | None = None,
+                    ) -> KnowledgeIndex:
+        """An index holding only use counts (tag, service and owner spellings with the
+        entries using each), for completions: no records."""
+        index = cls((), root)
+        index.tag_counts = Counter(dict(tags))
+        for attr, names_attr, items, key_of in (
+                ("service_counts", "service_names", services, service_key),
+                ("owner_counts", "owner_names", owners, owner_key)):
+            counts: Counter[str] = Counter()
+            spellings: Counter[tuple[str, str]] = Counter()
+            for name, n in items:
+                key = key_of(name)
+                if key:
+                    counts[key] += n
+                    spellings[(key, name)] += n
+            setattr(index, attr, counts)
+            setattr(index, names_attr, _spellings(spellings))
+        return index
+
     def _set(self, records: list[Record]) -> None:
         records.sort(key=lambda r: (r.date, r.path), reverse=True)
         self.records: list[Record] = records

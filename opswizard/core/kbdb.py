@@ -175,7 +175,7 @@ def _schema() -> list[str]:
     ]
     if HAS_FTS5:
         ddl.append(f"CREATE VIRTUAL TABLE fts USING fts5({', '.join(SEARCH_NAMES)}, "
-                   "tokenize='unicode61 remove_diacritics 0', prefix='2 3', detail=column)")
+                   "tokenize='unicode61 remove_diacritics 0', prefix='2 3')")
         ddl.append("CREATE VIRTUAL TABLE vocab USING fts5vocab(fts, 'row')")
     return ddl
 

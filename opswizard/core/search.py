@@ -44,7 +44,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from .model import EntryBase
     from .suggest import Suggester
 
-WINDOW = 200  # candidates of each part scored exactly
+WINDOW = 64  # candidates of each part scored exactly
 COMMON = 8  # a group held by more than 1/COMMON of the entries is left out of the OR pass
 MAX_GROUPS = 24  # the rarest words of a long query (a draft's symptoms) are used
 FUZZY_CUTOFF = 80.0  # rapidfuzz ratio for a typo to stand for a known term
@@ -123,6 +123,23 @@ class Search:
         lo = bisect.bisect_left(self._sorted, word)
         hi = bisect.bisect_left(self._sorted, word + "\U0010ffff", lo)
         return max((vocab[t] for t in self._sorted[lo:hi]), default=0)
+
+    def _terms_of(self, group: Group) -> dict[str, float]:
+        """The known terms a group stands for (a prefix: every term it begins), each with
+        its factor."""
+        out: dict[str, float] = {}
+        for term, prefix, factor in group:
+            if prefix:
+                self.vocabulary()
+                lo = bisect.bisect_left(self._sorted, term)
+                hi = bisect.bisect_left(self._sorted, term + "\U0010ffff", lo)
+                words = self._sorted[lo:hi]
+            else:
+                words = [term]
+            for word in words:
+                if out.get(word, 0.0) < factor:
+                    out[word] = factor
+        return out
 
     def _fuzzy(self, word: str, shortest: int = 4) -> list[tuple[str, float]]:
         """The closest known spellings of an unknown word (a typo), with their closeness."""
@@ -263,8 +280,9 @@ class Search:
         window = part[:WINDOW]
         ids = [rid for rid, _ in window]
         marks = ", ".join("?" * len(ids))
-        docs = {row[0]: [set(text.split()) for text in row[1:]] for row in conn.execute(
+        docs = {row[0]: [text.split() for text in row[1:]] for row in conn.execute(
             f"SELECT rowid, {', '.join(SEARCH_NAMES)} FROM fts WHERE rowid IN ({marks})", ids)}
+        concrete = [(self._terms_of(group), idf) for group, idf in groups]
         meta = {rid: (key, eid, services.split("\x1f") if services else [],
                       tags.split("\x1f") if tags else [])
                 for rid, key, eid, services, tags in conn.execute(
@@ -280,14 +298,15 @@ class Search:
             key, eid, services, tags = meta[rid]
             if key in exclude or (eid and eid in exclude):
                 continue
-            fields = docs.get(rid, [set() for _ in SEARCH_NAMES])
+            fields = docs.get(rid, [[] for _ in SEARCH_NAMES])
             held = 0.0
             matched: set[int] = set()
-            for group, idf in groups:
+            for factors, idf in concrete:
                 value = 0.0
                 for f, found in enumerate(fields):
-                    for term, prefix, factor in group:
-                        if _holds(found, term, prefix):
+                    for term in found:
+                        factor = factors.get(term)
+                        if factor is not None:
                             matched.add(f)
                             value = max(value, factor * BOOST[f])
                 held += idf * value
@@ -372,12 +391,6 @@ class Search:
             matches = self._memory.search_matches(query.text, limit or 10_000)
         return [Hit(m.record.path, m.score, m.reason, True, rids.get(m.record.path, 0))
                 for m in matches if m.record.path not in exclude and m.record.id not in exclude]
-
-
-def _holds(found: set[str], term: str, prefix: bool) -> bool:
-    if not prefix:
-        return term in found
-    return any(t.startswith(term) for t in found)
 
 
 def _expression(group: Group) -> str:

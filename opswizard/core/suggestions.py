@@ -32,13 +32,32 @@ def record(summary: Summary) -> Record:
     return make(summary, str(summary.path))
 
 
+def _counts(kb: KbIndex) -> KnowledgeIndex:
+    """The tags, services and owners the knowledge base uses, with how many entries use
+    each (counted from the index's tables: no summary is built)."""
+    from collections import Counter
+
+    from .kbdb import SEP
+
+    with kb.lock:
+        assert kb.conn is not None
+        tags = kb.conn.execute("SELECT t.tag, count(*) FROM tags t JOIN rows r ON r.id = t.row "
+                               "WHERE r.error = '' GROUP BY t.tag").fetchall()
+        services: Counter[str] = Counter()
+        owners: Counter[str] = Counter()
+        for svc, own in kb.conn.execute("SELECT services, owners FROM rows WHERE error = ''"):
+            services.update(set(svc.split(SEP)) if svc else ())
+            owners.update(set(own.split(SEP)) if own else ())
+    return KnowledgeIndex.from_counts(tags, services.items(), owners.items(), kb.root)
+
+
 class Suggestions:
     """Field completions (in memory) and related entries (the one search) for one knowledge
     base."""
 
     def __init__(self, search: Search) -> None:
         self.search = search
-        self.index = KnowledgeIndex([record(s) for s in search.kb.entries()], search.kb.root)
+        self.index = _counts(search.kb)
         self.fields = Suggester(self.index)
 
     @classmethod
