@@ -9,6 +9,7 @@
 | `r` | Related entries (links both ways) |
 | `a` | The follow-up ledger: every follow-up, tick them done |
 | `m` | Numbers over time: charts (and tables) of incidents, time to detect and resolve |
+| `i` | Import postmortems written in other layouts (a file or a folder) |
 | `c` `s` `t` `g` | Facets: category, severity, status, tag; `x` clears them |
 | `escape` | Clear the filter, then the facets; leave the filter box |
 | `f5`, `ctrl+r` | Reload the knowledge base |
@@ -55,7 +56,7 @@ PREVIEW_DELAY = 0.12  # s: moving quickly through the list renders only where it
 FILTER_DELAY = 0.08
 PROGRESS_EVERY = 0.1  # s: how often a cold start's "Indexing n/N files" is updated
 FIRST_FRAME_WAIT = 1.0  # s: at most, for the first frame before loading starts
-LIST_ONLY = {"focus_filter", "read", "facet", "clear_facets"}  # hidden while reading
+LIST_ONLY = {"focus_filter", "read", "facet", "clear_facets", "import"}  # hidden while reading
 
 
 def open_wizard(root: Path, path: Path | None) -> Screen[Path | None]:
@@ -88,6 +89,7 @@ class BrowseScreen(Screen[None]):
         Binding("r", "related", "Related", id="browse.related"),
         Binding("a", "ledger", "Follow-ups", id="browse.ledger"),
         Binding("m", "stats", "Stats", id="browse.stats"),
+        Binding("i", "import", "Import", id="browse.import"),
         Binding("c", "facet('category')", "Category facet", id="browse.category", show=False),
         Binding("s", "facet('severity')", "Severity facet", id="browse.severity", show=False),
         Binding("t", "facet('status')", "Status facet", id="browse.status", show=False),
@@ -335,6 +337,16 @@ class BrowseScreen(Screen[None]):
         from .stats import StatsScreen
 
         self.app.push_screen(StatsScreen(self.root))
+
+    def action_import(self) -> None:
+        """The import screen; the list is read again when something was imported."""
+        from .import_screen import ImportScreen
+
+        def done(written: int | None) -> None:
+            if written:
+                self.reload()
+
+        self.app.push_screen(ImportScreen(self.root), done)
 
     def action_related(self) -> None:
         row = self.current
