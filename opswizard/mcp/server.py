@@ -150,7 +150,7 @@ def build_server(root: Path, read_only: bool = False) -> MCPServer:
                 row["learning_points"] = [i.text for i in entry.learning_points.items
                                           if not i.raw][:20]
             out.append(row)
-        answer = {"entries": out}
+        answer: dict[str, Any] = {"entries": out}
         if not out:
             answer["note"] = "nothing similar in the knowledge base"
         return output.fit(output.bound(answer, more="; get_entry has the whole entry"),
