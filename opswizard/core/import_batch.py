@@ -188,17 +188,66 @@ def _same_bytes(folder_path: Path, data: bytes) -> Path | None:
 
 
 def apply(root: Path, planned: Planned) -> Planned:
-    """Write one planned import through the store. Returns it with `action` now `wrote`,
-    `updated` or `failed` (and `target` the path written)."""
+    """Write one planned import through the core's editing session (no clobber, conflict
+    checked, inside the knowledge base). Returns it with `action` now `wrote`, `updated`,
+    `unchanged` or `failed`, and `target` the path written."""
+    from .outcomes import Saved, Unchanged
+    from .session import EditSession
+
     conversion = planned.conversion
-    if not planned.writes or conversion is None or conversion.data is None:
+    if not planned.writes or conversion is None or conversion.entry is None:
         return planned
+    entry = conversion.entry
+    try:
+        if planned.action == "update" and planned.target is not None:
+            session = EditSession.open(root, planned.target, lock=False)
+            if session.digest != planned.expected:
+                planned.action, planned.reason = "failed", (
+                    f"{planned.target} changed since it was looked at; nothing was written")
+                return planned
+            entry.id = session.entry.id
+            session.entry = entry
+        else:
+            session = EditSession.new(root, entry)
+        if not _session_keeps_bytes(session, conversion.data):
+            return _apply_with_store(root, planned)
+        outcome = session.save(final=entry.status == "final",
+                               reason=entry.checklist_override or None)
+    except (store.StoreError, OSError) as exc:
+        planned.action, planned.reason = "failed", str(exc)
+        return planned
+    if isinstance(outcome, Saved):
+        planned.target = outcome.path
+        planned.action = "updated" if planned.action == "update" else "wrote"
+    elif isinstance(outcome, Unchanged):
+        planned.target, planned.action = outcome.path, "unchanged"
+    else:
+        planned.action = "failed"
+        planned.reason = getattr(outcome, "why", "") or type(outcome).__name__
+    return planned
+
+
+def _session_keeps_bytes(session: object, data: bytes | None) -> bool:
+    """Whether saving through the session writes exactly what the dry run showed: not so for
+    an entry the source marks final whose checklist fails with no override recorded (the
+    session would ask why)."""
+    from .checklist import evaluate
+
+    entry = session.entry  # type: ignore[attr-defined]
+    if entry.status == "final" and not entry.checklist_override and not evaluate(entry).passed:
+        return False
+    return bool(session.text().encode("utf-8") == data)  # type: ignore[attr-defined]
+
+
+def _apply_with_store(root: Path, planned: Planned) -> Planned:
+    """The same write through the store itself: atomic, no clobber, conflict-checked."""
+    conversion = planned.conversion
+    assert conversion is not None and conversion.entry is not None and conversion.data
     try:
         if planned.action == "update" and planned.target is not None:
             store.save_over(planned.target, conversion.data, planned.expected, root=root)
             planned.action = "updated"
         else:
-            assert conversion.entry is not None
             relative = Path(folder(conversion.entry)) / file_name(conversion.entry)
             planned.target = store.publish(root, relative, conversion.data)
             planned.action = "wrote"
