@@ -94,3 +94,10 @@ def test_secrets_are_redacted_and_listed_unless_kept(kb: Path, tmp_path: Path) -
     assert "AKIAIOSFODNN7EXAMPLE" not in text and "<redacted:aws-access-key>" in text
     kept = run("import", "--keep-secrets", "--kb", str(tmp_path / "other"), str(source))
     assert "AKIAIOSFODNN7EXAMPLE" in Path(kept.stdout.removeprefix("wrote ").strip()).read_text()
+
+
+def test_the_template_s_placeholders_never_name_the_file(kb: Path) -> None:
+    template = Path(__file__).parent / "fixtures" / "template.md"
+    result = run("import", "--dry-run", str(template))
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip().endswith("-unsorted-untitled.md")

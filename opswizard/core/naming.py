@@ -25,6 +25,7 @@ from pathlib import PurePosixPath
 
 from slugify import slugify
 
+from .kinds import is_placeholder
 from .model import EntryBase
 from .template import CATEGORIES
 
@@ -59,7 +60,8 @@ def file_name(entry: EntryBase, suffix: int = 0) -> str:
     category = entry.category if entry.category in CATEGORIES else UNSORTED
     extra = f"-{suffix}" if suffix else ""
     stamp = when.astimezone(UTC).strftime("%Y-%m-%d-%H-%M-%S")
-    return f"ops-learning-{stamp}-{category}-{slug(entry.title)}{extra}.md"
+    title = "" if is_placeholder(entry.title) else entry.title  # `[Brief descriptive title]`
+    return f"ops-learning-{stamp}-{category}-{slug(title)}{extra}.md"
 
 
 def folder(entry: EntryBase) -> PurePosixPath:
