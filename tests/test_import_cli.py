@@ -101,3 +101,17 @@ def test_the_template_s_placeholders_never_name_the_file(kb: Path) -> None:
     result = run("import", "--dry-run", str(template))
     assert result.exit_code == 0, result.output
     assert result.stdout.strip().endswith("-unsorted-untitled.md")
+
+
+def test_a_windows_file_with_a_bom_keeps_its_line_endings_and_bom(kb: Path) -> None:
+    from opswizard.core import layouts
+    from opswizard.core.importer import convert
+
+    data = b"\xef\xbb\xbf" + (LAYOUTS / "sre-02-search-index.md").read_bytes().replace(
+        b"\n", b"\r\n")
+    conversion = convert(data, "search.md", layouts.builtin())
+    assert conversion.data is not None and conversion.data.startswith(b"\xef\xbb\xbf")
+    assert conversion.data.count(b"\n") == conversion.data.count(b"\r\n")
+    assert conversion.entry is not None
+    assert conversion.entry.title == "Search Index Rebuild (incident #117)"
+    assert convert(conversion.data, "again.md", layouts.builtin()).data == conversion.data
