@@ -232,9 +232,9 @@ def test_scenario_03_alias_bomb_refused_before_anything_walks_it(
 
     monkeypatch.setattr(fm.yaml, "compose", never)
     tracemalloc.start()
-    started = time.perf_counter()
+    started = time.process_time()  # CPU time: other processes on the machine do not count
     result = parse_bytes(path.read_bytes())
-    elapsed = time.perf_counter() - started
+    elapsed = time.process_time() - started
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     assert not result.writable
@@ -432,7 +432,7 @@ def test_scenario_11_hostile_long_lines_take_linear_time(kb: Path, name: str) ->
     old, new = HOSTILE_LINES[name]
     assert old in SEED_BYTES
     path = write(kb, f"{name}.md", SEED_BYTES.replace(old, new, 1))
-    started = time.perf_counter()
+    started = time.process_time()  # CPU time (a guard against runaway regexes), not wall time
     result = cli("validate", str(path))
     assert "Traceback" not in result.output
     good, bad = store.load_all(kb)
@@ -441,7 +441,7 @@ def test_scenario_11_hostile_long_lines_take_linear_time(kb: Path, name: str) ->
     for item in good:
         evaluate(item.entry)
         render(item.entry)
-    assert time.perf_counter() - started < 5.0, name
+    assert time.process_time() - started < 5.0, name
 
 
 async def test_scenario_11_browser_and_wizard_stay_responsive_on_huge_files(
@@ -452,14 +452,14 @@ async def test_scenario_11_browser_and_wizard_stay_responsive_on_huge_files(
     big = kb / "huge.md"
     with big.open("wb") as handle:
         handle.write(SEED_BYTES + b"y" * (20 * 1024 * 1024))
-    started = time.perf_counter()
+    started = time.process_time()  # CPU time of this process: a guard, not a speed measure
     async with OpsWizardApp(kb).run_test(size=SIZE) as pilot:
         await wait_for(pilot, lambda: isinstance(pilot.app.screen, BrowseScreen)
                        and len(pilot.app.screen.all_rows) == 2)
         screen = pilot.app.screen
         broken = [row for row in screen.all_rows if row.broken]
         assert len(broken) == 1 and broken[0].path == big
-    assert time.perf_counter() - started < 10.0
+    assert time.process_time() - started < 10.0
     await assert_read_only_and_unchanged(big, "over the 1024 KiB limit")
 
 
