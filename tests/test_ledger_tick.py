@@ -146,3 +146,31 @@ def test_validate_warns_of_times_that_are_not_durations_and_disagree(tmp_path) -
     out = result.output
     assert "queue.md:15: warning: Time to Detection: 'soon-ish' is not a duration" in out
     assert "queue.md:16: warning: Time to Resolution (2 hours) disagrees with Duration" in out
+
+
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_TEXT = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\r\n"),
+                max_size=40)
+
+
+@given(indent=st.sampled_from(["", " ", "   "]), bullet=st.sampled_from("-*+"),
+       gap=st.sampled_from([" ", "  ", "\t"]), mark=st.sampled_from(" xX"), rest=_TEXT)
+def test_ticking_a_boxed_line_changes_one_byte_and_back(indent, bullet, gap, mark, rest) -> None:
+    line = f"{indent}{bullet}{gap}[{mark}]{rest}".encode()
+    done = ledger.ticked_line(line, True)
+    opened = ledger.ticked_line(line, False)
+    for new in (done, opened):
+        assert len(new) == len(line)
+        assert sum(a != b for a, b in zip(new, line, strict=True)) <= 1
+    assert ledger.ticked_line(done, False) == (line if mark == " " else opened)
+    assert ledger.ticked_line(opened, True) == f"{indent}{bullet}{gap}[x]{rest}".encode()
+
+
+@given(bullet=st.sampled_from("-*+"),
+       rest=_TEXT.filter(lambda t: t[:1] not in ("[", " ", "\t")))
+def test_ticking_a_line_without_a_box_only_inserts_one(bullet, rest) -> None:
+    line = f"{bullet} {rest}".encode()
+    assert ledger.ticked_line(line, False) == line
+    assert ledger.ticked_line(line, True) == f"{bullet} [x] {rest}".encode()
