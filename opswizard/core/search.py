@@ -332,7 +332,8 @@ class Search:
                 key = keys[rid]
                 if key in exclude:
                     continue
-                score = min(floor, 100 * text_w * (0.7 * complete + 0.3 * r / best) / whole)
+                bm = r / best if best < 0 else 0.0  # rows found by sharing alone: r = 0
+                score = min(floor, 100 * text_w * (0.7 * complete + 0.3 * bm) / whole)
                 hits.append(Hit(key, round(score, 1), "matches", complete, rid))
         return hits
 
