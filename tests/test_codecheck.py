@@ -85,13 +85,13 @@ def test_demo_blocks_pass_clean() -> None:
 
 def test_without_bash_a_note_not_a_problem(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(codecheck.shutil, "which", lambda name: None)
-    codecheck.check.cache_clear()
+    codecheck._check.cache_clear()
     try:
         problem = codecheck.check("bash", "if true; then\n")
         assert problem is not None and problem.skipped and "bash" in problem.message
         assert codecheck.findings_for("```bash\nif true; then\n```\n") == []
     finally:
-        codecheck.check.cache_clear()
+        codecheck._check.cache_clear()
 
 
 def _entry_with(block: str, language: str = "json") -> str:

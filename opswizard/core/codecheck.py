@@ -53,6 +53,14 @@ class CodeProblem:
     message: str
     half: str = ""
     skipped: bool = False
+    line_in_half: int = 0
+
+    def describe_in_half(self) -> str:
+        """As `describe`, the line counted in its half ("json, After, line 2: ...")."""
+        if not self.half:
+            return self.describe()
+        at = f", line {self.line_in_half}" if self.line_in_half else ""
+        return f"{self.language}, {self.half}{at}: {self.message}"
 
     def describe(self) -> str:
         """One line for people: "json, After half, line 4: Expecting ',' delimiter"."""
@@ -83,10 +91,32 @@ def halves(code: str) -> list[tuple[str, int, str]]:
             if name or "\n".join(body).strip()]
 
 
-@functools.lru_cache(maxsize=512)
+# Languages checked by running a program: too slow for every keystroke on a UI thread.
+_PROGRAMS = {"bash"}
+_KNOWN: dict[tuple[str, str], CodeProblem | None] = {}
+
+
+def quick(info: str, code: str) -> CodeProblem | None:
+    """As `check`, for a UI thread on every change: the in-process parsers run, a block
+    checked by a program (bash) only has an answer once `check` has run on it (in a
+    worker); until then it counts as fine."""
+    if language_of(info) in _PROGRAMS:
+        return _KNOWN.get((info, code))
+    return _check(info, code)
+
+
 def check(info: str, code: str) -> CodeProblem | None:
     """The first problem with a block of `code` fenced as `info`, or None (also for
-    languages not checked). Cached: the checklist asks on every change."""
+    languages not checked). Cached."""
+    result = _check(info, code)
+    if len(_KNOWN) > 512:
+        _KNOWN.clear()
+    _KNOWN[(info, code)] = result
+    return result
+
+
+@functools.lru_cache(maxsize=512)
+def _check(info: str, code: str) -> CodeProblem | None:
     language = language_of(info)
     if language is None or not code.strip():
         return None
@@ -100,7 +130,7 @@ def check(info: str, code: str) -> CodeProblem | None:
         if problem is not None:
             line, message, skipped = problem
             return CodeProblem(language, first + line - 1 if line else 0, message, half,
-                               skipped)
+                               skipped, line if half else 0)
     return None
 
 

@@ -16,6 +16,7 @@ from textual.widgets import Input, Static, TextArea
 from ...core import change as changes
 from ...core.model import Fence
 from ...core.template import SectionKind
+from .code_check_note import CodeCheckNote
 from .section_editor import SectionEditor
 
 if TYPE_CHECKING:
@@ -42,6 +43,7 @@ class CodeEditor(SectionEditor):
         yield Static(Content("Language"), classes="field-label")
         yield Input(self.spec.language, id="language", placeholder=self.spec.language,
                     compact=True)
+        yield CodeCheckNote(id="code-check")
         yield Static("", id="kept", classes="kept")
 
     async def load(self, entry: EntryBase) -> None:
@@ -55,7 +57,7 @@ class CodeEditor(SectionEditor):
             changes.Change(prefix=changes.comment_prefix(self.spec.language))
             if self.spec.kind is SectionKind.CHANGE else None
         )
-        kept = self.query_one("#kept", Static)
+        kept = self.query_one("#code-check", CodeCheckNote)
         if self._split is not None:
             await self.mount_all([
                 Static(Content("Before"), classes="field-label area-label"),
@@ -69,7 +71,9 @@ class CodeEditor(SectionEditor):
                 Static(Content(label), classes="field-label area-label"),
                 _code_area(code, "code"),
             ], before=kept)
+        self._check_code(fence.language if fence else self.spec.language, code)
         others = len(section.items) - (1 if fence else 0)
+        kept = self.query_one("#kept", Static)
         kept.update(
             Content(f"{others} more block(s) in this section are kept as written.")
             if others else ""
@@ -104,9 +108,29 @@ class CodeEditor(SectionEditor):
                 del items[index]
             section.items = items
 
+    def _code(self) -> str:
+        """The block as it would be saved (halves joined with their markers)."""
+        if self._split is not None:
+            before = self.query_one("#before", TextArea).text
+            after = self.query_one("#after", TextArea).text
+            if not (before.strip() or after.strip()):
+                return ""
+            self._split.before, self._split.after = before, after
+            return changes.compose(self._split)
+        return self.query_one("#code", TextArea).text
+
+    def _check_code(self, language: str, code: str) -> None:
+        self.query_one("#code-check", CodeCheckNote).check(language, code)
+
+    @on(CodeCheckNote.Checked)
+    def _checked(self) -> None:
+        self.changed()  # the checklist reads the answer (bash: known only now)
+
     @on(Input.Changed)
     @on(TextArea.Changed)
     def _edited(self) -> None:
+        if self.ready:
+            self._check_code(self.query_one("#language", Input).value.strip(), self._code())
         self.changed()
 
 
