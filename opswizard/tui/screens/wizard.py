@@ -37,17 +37,19 @@ from ..safe import fmt, line
 from ..widgets.checklist_panel import ChecklistPanel
 from ..widgets.related_editor import RelatedEditor
 from ..widgets.review_pane import ReviewPane
+from ..widgets.secrets_notice import SecretsNotice
 from ..widgets.section_editor import EditorContext, SectionEditor, editor_for
 from ..widgets.similar_notice import SimilarNotice
 from ..widgets.step_list import REVIEW, StepList
 from . import save_flow
 from .dialogs import ChoiceDialog
 from .journal_keeper import JournalKeeper
+from .wizard_tools import WizardTools
 
 STEPS = [s.key for s in SECTIONS] + [REVIEW]
 
 
-class WizardScreen(Screen[Path | None]):
+class WizardScreen(WizardTools, Screen[Path | None]):
     """Write a new entry, or edit one, step by step. Dismisses with the saved path or None."""
 
     HELP_TITLE = "The wizard"
@@ -67,6 +69,7 @@ class WizardScreen(Screen[Path | None]):
         Binding("ctrl+f", "save_final", "Save final", id="wizard.final", priority=True),
         Binding("ctrl+l", "toggle_checklist", "Checklist", id="wizard.checklist"),
         Binding("f2", "look_similar", "Similar", id="wizard.similar"),
+        Binding("f3", "redact_secrets", "Redact", id="wizard.redact"),
         Binding("escape", "close", "Close", id="wizard.close"),
     ]
 
@@ -115,6 +118,7 @@ class WizardScreen(Screen[Path | None]):
             with VerticalScroll(id="form"):
                 yield Static("", id="read-only")
                 yield SimilarNotice(id="similar")
+                yield SecretsNotice(self.root, id="secrets")
                 yield Static("", id="step-title")
                 yield ContentSwitcher(id="editors")
             yield ChecklistPanel(id="checklist")
@@ -180,6 +184,10 @@ class WizardScreen(Screen[Path | None]):
             self.notify(line(str(exc)), severity="error")
             return
         self.app.push_screen(screen)
+
+    @on(SecretsNotice.Redact)
+    async def _redact(self) -> None:
+        await self.action_redact_secrets()
 
     def action_look_similar(self) -> None:
         self.query_one(SimilarNotice).focus_list()
@@ -305,7 +313,9 @@ class WizardScreen(Screen[Path | None]):
 
     def refresh_state(self) -> None:
         """Recompute dirtiness, step marks, the checklist and the header."""
-        self.dirty = self.session.note(render(self.entry))  # undone to the file: no journal
+        text = render(self.entry)
+        self.dirty = self.session.note(text)  # undone to the file: no journal
+        self.query_one(SecretsNotice).scan_text(text)
         self.journal_keeper.changed(self.dirty)
         self._update_similar()
         checklist = evaluate(self.entry)
