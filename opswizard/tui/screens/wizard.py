@@ -59,7 +59,12 @@ class WizardScreen(WizardTools, Screen[Path | None]):
         "right column is the template's completion checklist, computed as you type: select an "
         "item to jump to the step that fixes it. Nothing stops you moving on from an invalid "
         "field. Save a draft at any time; saving as final asks for the checklist to pass, or "
-        "for a reason to override it, which is recorded in the entry."
+        "for a reason to override it, which is recorded in the entry. Secrets pasted in "
+        "(keys, tokens, passwords) are marked and named above the step: F3 redacts them. A "
+        "code block that does not parse says why under it once you stop typing. F4 opens "
+        "the focused field, list item or code block in your $VISUAL/$EDITOR, F6 the whole "
+        "entry (read back when the editor exits). After a save that added a Related Issues "
+        "link, the wizard offers to add the link back in the other entry."
     )
     BINDINGS = [
         Binding("ctrl+n", "next_step", "Next", id="wizard.next", priority=True),
@@ -70,6 +75,8 @@ class WizardScreen(WizardTools, Screen[Path | None]):
         Binding("ctrl+l", "toggle_checklist", "Checklist", id="wizard.checklist"),
         Binding("f2", "look_similar", "Similar", id="wizard.similar"),
         Binding("f3", "redact_secrets", "Redact", id="wizard.redact"),
+        Binding("f4", "edit_focused", "$EDITOR", id="wizard.editor"),
+        Binding("f6", "edit_entry", "Entry in $EDITOR", id="wizard.editor_entry"),
         Binding("escape", "close", "Close", id="wizard.close"),
     ]
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from textual import work
+
 from ...core import secrets
 from ...core.parse import parse_text
 from ...core.render import render
@@ -47,3 +49,87 @@ class WizardTools:
             self.session.write_journal(text)
         except OSError as exc:
             self.notify(line(f"Could not rewrite the journal: {exc}"), severity="error")
+
+    # -- your own editor ------------------------------------------------------------------
+    def _run_editor(self: WizardScreen, text: str, suffix: str) -> str | None:  # type: ignore[misc]
+        """Hand `text` to $VISUAL/$EDITOR with the terminal; what was saved, or None."""
+        from textual.app import SuspendNotSupported
+
+        from ...core.external_editor import NoEditorError, edit_text
+
+        try:
+            try:
+                with self.app.suspend():
+                    return edit_text(text, suffix=suffix)
+            except SuspendNotSupported:  # no terminal to hand over (tests, web)
+                return edit_text(text, suffix=suffix)
+        except NoEditorError as exc:
+            self.notify(line(str(exc)), title="No editor", severity="error", timeout=10)
+            return None
+
+    def action_edit_focused(self: WizardScreen) -> None:  # type: ignore[misc]
+        """Open the focused field, list item or code block in $VISUAL/$EDITOR."""
+        from textual.widgets import Input, TextArea
+
+        widget = self.app.focused
+        if isinstance(widget, TextArea):
+            language = ""
+            if "code" in widget.classes:
+                for editor in widget.ancestors:
+                    if isinstance(editor, SectionEditor):
+                        found = editor.query("#language")
+                        language = found.first(Input).value.strip() if found else ""
+                        break
+            suffix = {"json": ".json", "yaml": ".yaml", "yml": ".yaml", "toml": ".toml",
+                      "python": ".py", "py": ".py", "bash": ".sh", "sh": ".sh"}.get(
+                          language.split(" ")[0].lower() if language else "", ".md")
+            new = self._run_editor(widget.text, suffix)
+            if new is not None:
+                if new.endswith("\n") and not widget.text.endswith("\n"):
+                    new = new[:-1]
+                widget.text = new
+        elif isinstance(widget, Input):
+            new = self._run_editor(widget.value, ".txt")
+            if new is not None:
+                widget.value = " ".join(new.strip("\n").split("\n"))
+        else:
+            self.notify("Focus a field, a list item or a code block first (F6 edits the "
+                        "whole entry).")
+
+    @work(exclusive=True, group="external-editor")
+    async def action_edit_entry(self: WizardScreen) -> None:  # type: ignore[misc]
+        """Open the whole entry in $VISUAL/$EDITOR and re-read it on return. Text that
+        cannot be read as an entry is offered back to the editor, never dropped; saving
+        keeps its usual conflict check against the file on disk."""
+        from .dialogs import ChoiceDialog
+
+        self.apply_all()
+        text = render(self.entry)
+        while True:
+            new = self._run_editor(text, ".md")
+            if new is None or await self._apply_edited_entry(new):
+                return
+            choice = await self.app.push_screen_wait(ChoiceDialog(
+                "The edited entry cannot be read",
+                line("Open it in the editor again, or drop these edits?"),
+                [("again", "Edit again", "primary"), ("drop", "Drop the edits", "error")]))
+            if choice != "again":
+                return
+            text = new
+
+    async def _apply_edited_entry(self: WizardScreen, text: str) -> bool:  # type: ignore[misc]
+        """Take the entry back from its edited text; False (and nothing changed) if the
+        text cannot be read as an entry."""
+        result = parse_text(text)
+        if not result.writable:
+            errors = result.errors
+            self.notify(line("Not taken back: " + (errors[0].message if errors else
+                                                   "the text is not an entry")),
+                        severity="error", timeout=10)
+            return False
+        self.session.entry = result.entry
+        for editor in self.query(SectionEditor):
+            if editor.ready:
+                await editor.load_entry(self.entry)
+        self.refresh_state()
+        return True
