@@ -392,6 +392,8 @@ class WizardScreen(WizardTools, Screen[Path | None]):
         Returns True if the entry is saved when it returns.
         """
         self.apply_all()
+        linked_before = self.linked_entries(self.session.baseline, self.path) \
+            if self.path is not None else set()
         outcome = await save_flow.save(self, self.session, final, confirm_move)
         if outcome is None:
             return False
@@ -399,6 +401,8 @@ class WizardScreen(WizardTools, Screen[Path | None]):
             await self._reload_links()
         self.refresh_state()
         await self.update_review()
+        if isinstance(outcome, Saved):
+            await self.offer_backlinks(linked_before)
         return True
 
     # -- closing --------------------------------------------------------------------------

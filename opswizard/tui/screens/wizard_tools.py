@@ -3,6 +3,7 @@ the offer to link back. A mixin of WizardScreen, kept apart so the screen stays 
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from textual import work
@@ -133,3 +134,54 @@ class WizardTools:
                 await editor.load_entry(self.entry)
         self.refresh_state()
         return True
+
+    # -- links both ways ------------------------------------------------------------------
+    def linked_entries(self: WizardScreen, text: str | None = None,  # type: ignore[misc]
+                       where: Path | None = None) -> set[Path]:
+        """The entry files the Related Issues links of `text` (default: the entry as it
+        is) name, read as if the entry were at `where` (default: where it is saved)."""
+        from ...core.links import LinkGraph
+
+        entry = parse_text(text).entry if text is not None else self.entry
+        source = where or self.target()
+        graph = LinkGraph(self.root, [(source, entry)])
+        found = set()
+        for link in graph.outgoing(source):
+            if link.path is not None and link.path != source and link.path.is_file():
+                found.add(link.path)
+        return found
+
+    async def offer_backlinks(self: WizardScreen, before: set[Path]) -> None:  # type: ignore[misc]
+        """After a save: for each entry newly linked under Related Issues that does not
+        link back, offer to add the link back there (one line, conflict-checked)."""
+        from ...core import backlinks, store
+        from ...core.links import LinkGraph
+        from .dialogs import ChoiceDialog
+
+        saved = self.path
+        if saved is None:
+            return
+        for target in sorted(self.linked_entries() - before):
+            try:
+                loaded = store.load(target)
+            except store.StoreError:
+                continue
+            graph = LinkGraph(self.root, [(target, loaded.entry)])
+            if any(link.path == saved for link in graph.outgoing(target)):
+                continue
+            title = loaded.entry.title or target.name
+            choice = await self.app.push_screen_wait(ChoiceDialog(
+                "Link back?",
+                line(f"“{title}” does not link to this entry. Add a line to its Related "
+                     f"Issues: {backlinks.link_text(saved, self.entry.title, target)}"),
+                [("add", "Add the link back", "primary"), ("skip", "Not now", "default")]))
+            if choice != "add":
+                continue
+            try:
+                added = backlinks.add_backlink(self.root, saved, self.entry.title, target)
+            except (store.StoreError, OSError) as exc:
+                self.notify(line(f"Link back not added: {exc}"), severity="error", timeout=10)
+                continue
+            if added.changed:
+                self.notify(line(f"Linked back from {target.name}"), title="Links both ways")
+

@@ -50,7 +50,7 @@ class CodeCheckNote(Static):
         if self._pending is not None:
             self._run(*self._pending)
 
-    @work(thread=True, exclusive=True, group="codecheck")
+    @work(thread=True, group="codecheck")
     def _run(self, language: str, code: str) -> None:
         problem = codecheck.check(language, code)
         if not get_current_worker().is_cancelled:

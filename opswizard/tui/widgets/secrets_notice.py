@@ -76,7 +76,7 @@ class SecretsNotice(Vertical):
         self._timer = None
         self._scan(self._pending)
 
-    @work(thread=True, exclusive=True, group="secrets")
+    @work(thread=True, group="secrets")
     def _scan(self, text: str) -> None:
         found = secrets.scan(text, secrets.load_allowlist(self.root))
         if not get_current_worker().is_cancelled:
