@@ -57,13 +57,16 @@ def _files(paths: Iterable[Path]) -> Iterator[tuple[Path, str | None]]:
 
 def file_findings(path: Path) -> tuple[store.Loaded | None, list[Finding]]:
     """Load a file and everything wrong with it, findings carrying line numbers."""
-    from .core.checks import located_findings  # the model (pydantic): only when files are read
+    from .core.checks import control_findings, located_findings  # pydantic: when files are read
 
     try:
         loaded = store.load(path)
     except store.StoreError as exc:
-        return None, [Finding("error", str(exc).removeprefix(f"{path}: "), 0)]
-    return loaded, located_findings(loaded.result)
+        return None, [Finding("error", str(exc).removeprefix(f"{path}: "), 1)]
+    findings = located_findings(loaded.result)
+    if loaded.result.writable:
+        findings.extend(control_findings(loaded.data))
+    return loaded, findings
 
 
 def _echo(text: str, err: bool = False) -> None:
@@ -139,7 +142,7 @@ def validate(
         progress(files, total)
         files += 1
         if problem:
-            findings = [Finding("error", problem, 0)]
+            findings = [Finding("error", problem, 1)]
         else:
             loaded, findings = file_findings(path)
             if loaded is not None:
@@ -188,8 +191,9 @@ def _link_warnings(root: Path, targets: list[Path]) -> dict[Path, list[tuple[str
 @main.command()
 @click.argument("path", type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the parsed entry as JSON.")
+@kb_option
 @click.pass_context
-def show(ctx: click.Context, path: Path, as_json: bool) -> None:
+def show(ctx: click.Context, path: Path, as_json: bool, kb: str | None) -> None:
     """Print one entry as opswizard reads it.
 
     Without --json, prints the entry in the template's layout (what opswizard
@@ -200,6 +204,7 @@ def show(ctx: click.Context, path: Path, as_json: bool) -> None:
     from .core.render import render_body
     from .core.views import entry_to_dict
 
+    _root(ctx, kb)  # the same --kb checks (and temp file sweep) as every command
     loaded, findings = file_findings(path)
     if loaded is None:
         for f in findings:
@@ -274,7 +279,7 @@ def list_entries(
         if not rows and not bad:
             click.echo(f"no entries in {root}", err=True)
     for path, error in bad:
-        click.echo(clean_line(f"{path}:0: error: {error}"), err=True)
+        click.echo(clean_line(f"{path}:1: error: {error}"), err=True)
     ctx.exit(1 if bad else 0)
 
 
@@ -322,7 +327,7 @@ def search(ctx: click.Context, query: tuple[str, ...], as_json: bool, limit: int
         if not rows:
             click.echo(clean_line(f"no entries match {text!r} in {root}"), err=True)
     for path, error in found.kb.bad():
-        click.echo(clean_line(f"{path}:0: warning: not searched: {error}"), err=True)
+        click.echo(clean_line(f"{path}:1: warning: not searched: {error}"), err=True)
     ctx.exit(0 if rows else 1)
 
 
@@ -426,7 +431,8 @@ def edit(ctx: click.Context, path: Path, plain: bool, kb: str | None) -> None:
     """Edit an existing entry (hand-written ones too) and save it back to the same file.
 
     Content opswizard has no field for is kept. A file that cannot be safely
-    rewritten (not UTF-8, broken frontmatter, merge conflict) opens read-only.
+    rewritten (not UTF-8, broken frontmatter, merge conflict) opens read-only, and
+    so does a file outside the knowledge base (saving offers to import a copy).
     """
     try:
         store.read_bytes(path)
@@ -434,13 +440,19 @@ def edit(ctx: click.Context, path: Path, plain: bool, kb: str | None) -> None:
         _echo(f"opswizard edit: {exc}", err=True)
         ctx.exit(1)
         return
+    root = _root(ctx, kb)
     if _plain(plain):
+        if not store.is_inside(root, path):
+            _echo(f"opswizard edit: {path} is outside the knowledge base {root}; opswizard "
+                  f"writes only inside it. Copy it in with: opswizard import {path}", err=True)
+            ctx.exit(1)
+            return
         from .plain import run_plain
 
-        ctx.exit(run_plain(_root(ctx, kb), path.absolute(), None))
+        ctx.exit(run_plain(root, path.absolute(), None))
     from .tui.run import run_wizard
 
-    ctx.exit(run_wizard(_root(ctx, kb), path.absolute(), None))
+    ctx.exit(run_wizard(root, path.absolute(), None))  # outside the KB: read-only, import
 
 
 @main.command()

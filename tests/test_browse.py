@@ -205,7 +205,7 @@ async def test_e_edits_and_a_save_reloads_with_the_entry_selected(
         assert isinstance(wizard, FakeWizard) and fake_wizard.opened == [(screen.root, path)]
         loaded = store.load(path)
         loaded.entry.set("title", "Canary Rollout, Renamed")
-        store.save_over(path, render_bytes(loaded.entry), expected=loaded.digest)
+        store.save_over(path, render_bytes(loaded.entry), expected=loaded.digest, root=path.parent)
         wizard.dismiss(path)
         screen = await ready(pilot)
         assert current_title(screen) == "Canary Rollout, Renamed"

@@ -197,7 +197,7 @@ def test_list_reports_unreadable_files_and_exits_1(listed_kb: Path) -> None:
     data = json.loads(result.stdout)
     assert [Path(u["path"]).name for u in data["unreadable"]] == ["broken.md"]
     assert len(data["entries"]) == 6
-    assert "broken.md:0: error: binary file" in result.stderr
+    assert "broken.md:1: error: binary file" in result.stderr
 
 
 def test_list_of_an_empty_kb_says_so(kb: Path) -> None:
@@ -269,7 +269,7 @@ def test_show_without_json_prints_the_body(tmp_path: Path) -> None:
 def test_show_of_a_missing_file_is_exit_1(tmp_path: Path) -> None:
     result = run("show", "--json", str(tmp_path / "nope.md"))
     assert result.exit_code == 1
-    assert "nope.md:0: error:" in result.stderr
+    assert "nope.md:1: error:" in result.stderr
 
 
 # -- kinds ---------------------------------------------------------------------------------

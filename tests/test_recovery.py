@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -164,12 +166,17 @@ async def test_scenario_25_a_second_editor_is_warned(kb: Path) -> None:
     path = copy_seed(kb)
     journal.lock(path)
     lock = journal._lock_file(path)
-    lock.write_text(lock.read_text().replace(f'"pid": {os.getpid()}', f'"pid": {os.getppid()}'))
-    app = OpsWizardApp(kb, mode="edit", path=path)
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        messages = [str(n.message) for n in app._notifications]
-        assert any("Another opswizard" in m for m in messages)
+    other = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)", "opswizard"])
+    try:
+        lock.write_text(lock.read_text().replace(f'"pid": {os.getpid()}', f'"pid": {other.pid}'))
+        app = OpsWizardApp(kb, mode="edit", path=path)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            messages = [str(n.message) for n in app._notifications]
+            assert any("Another opswizard" in m for m in messages)
+    finally:
+        other.kill()
+        other.wait()
 
 
 async def test_scenario_28_unhandled_exception_flushes_the_journal(

@@ -753,9 +753,9 @@ async def test_scenario_18_saving_to_a_symlink_is_refused(kb: Path, tmp_path: Pa
     link = kb / "link.md"
     link.symlink_to(target)
     with pytest.raises(store.StoreError, match="is a symlink; refusing to save through it"):
-        store.save_over(link, b"new")
+        store.save_over(link, b"new", root=link.parent)
     with pytest.raises(store.StoreError, match="is a symlink"):
-        store.save_over(link, b"new", expected=store.digest(SEED_BYTES))
+        store.save_over(link, b"new", expected=store.digest(SEED_BYTES), root=link.parent)
     assert target.read_bytes() == SEED_BYTES and link.is_symlink()
     assert cli("edit", str(link)).exit_code == 1
     # Swapped for a symlink while open in the wizard: the save is refused, the text kept.
@@ -815,10 +815,10 @@ def test_scenario_19_unreadable_file_is_a_clear_error(
     write(kb, "fine.md", SEED_BYTES)
     _deny(monkeypatch, kb / "elsewhere", reads=path)
     result = cli("validate", str(kb))
-    assert f"{path}:0: error: cannot be read (Permission denied)" in result.stdout
+    assert f"{path}:1: error: cannot be read (Permission denied)" in result.stdout
     assert result.exit_code == 1
     listed = cli("list", "--kb", str(kb))
-    assert f"{path}:0: error: cannot be read (Permission denied)" in listed.stderr
+    assert f"{path}:1: error: cannot be read (Permission denied)" in listed.stderr
     assert SEED_TITLE in listed.stdout  # the readable one is still listed
     edit = cli("edit", str(path))
     assert edit.exit_code == 1 and "cannot be read (Permission denied)" in edit.stderr
@@ -879,7 +879,7 @@ while True:
         try:
             i = start
             while True:
-                store.save_over(path, payloads[i % 2])
+                store.save_over(path, payloads[i % 2], root=path.parent)
                 i += 1
         except BaseException as exc:
             sys.stderr.write(f"saver failed: {exc!r}\n")
@@ -931,7 +931,7 @@ def test_scenario_20_sigkill_during_save_never_tears_the_file(tmp_path: Path) ->
             seen["old" if data == old else "new"] += 1
             stale = store.digest(new if data == old else old)  # what the other version had
             with pytest.raises(store.ConflictError):
-                store.save_over(path, b"stale", expected=stale)
+                store.save_over(path, b"stale", expected=stale, root=path.parent)
             assert path.read_bytes() == data
             conflicts += 1
             temp_seen = max(temp_seen, len(list(folder.glob(store.TEMP_PREFIX + "*"))))
@@ -1094,7 +1094,8 @@ def test_scenario_22_disk_full_or_io_error_fails_the_save_cleanly(
             patch.setattr(os, name, fake)
             if name != "link":
                 with pytest.raises(store.StoreError, match=message) as caught:
-                    store.save_over(path, b"new text", expected=store.digest(SEED_BYTES))
+                    store.save_over(path, b"new text", expected=store.digest(SEED_BYTES),
+                                    root=path.parent)
                 assert "nothing was changed" in str(caught.value)
             if name != "replace":
                 with pytest.raises(store.StoreError, match=message):
@@ -1132,12 +1133,12 @@ def test_scenario_23_changed_on_disk_is_a_conflict_a_touch_is_not(kb: Path) -> N
     path = write(kb, "entry.md", SEED_BYTES)
     opened = store.load(path)
     os.utime(path, (1, 1))  # a bare touch: new mtime, same bytes
-    store.save_over(path, b"mine", expected=opened.digest)
+    store.save_over(path, b"mine", expected=opened.digest, root=path.parent)
     assert path.read_bytes() == b"mine"
     mine = store.digest(b"mine")
     path.write_bytes(b"theirs (git pull)")
     with pytest.raises(store.ConflictError) as caught:
-        store.save_over(path, b"mine again", expected=mine)
+        store.save_over(path, b"mine again", expected=mine, root=path.parent)
     assert caught.value.how == "changed" and "nothing was written" in str(caught.value)
     assert path.read_bytes() == b"theirs (git pull)"
     same_size = b"theirs (git pulL)"  # same length, same mtime: only the hash tells
@@ -1145,7 +1146,8 @@ def test_scenario_23_changed_on_disk_is_a_conflict_a_touch_is_not(kb: Path) -> N
     path.write_bytes(same_size)
     os.utime(path, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))
     with pytest.raises(store.ConflictError):
-        store.save_over(path, b"mine", expected=store.digest(b"theirs (git pull)"))
+        store.save_over(path, b"mine", expected=store.digest(b"theirs (git pull)"),
+                        root=path.parent)
     assert path.read_bytes() == same_size
 
 
@@ -1154,7 +1156,7 @@ def test_scenario_24_deleted_or_renamed_while_open(kb: Path) -> None:
     opened = store.load(path)
     path.rename(kb / "renamed.md")
     with pytest.raises(store.ConflictError) as caught:
-        store.save_over(path, b"mine", expected=opened.digest)
+        store.save_over(path, b"mine", expected=opened.digest, root=path.parent)
     assert caught.value.how == "deleted"
     assert not path.exists()  # not brought back behind the renamer's back
     assert (kb / "renamed.md").read_bytes() == SEED_BYTES
@@ -1169,7 +1171,8 @@ def test_scenario_25_a_second_editor_is_detected(kb: Path) -> None:
     assert journal.other_editor(path) is None
     journal.lock(path)
     assert journal.other_editor(path) is None  # our own lock
-    other = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    # Another opswizard: a live process whose command line names opswizard.
+    other = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)", "opswizard"])
     try:
         lock = journal._lock_file(path)
         data = json.loads(lock.read_text())

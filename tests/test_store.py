@@ -86,7 +86,7 @@ def test_scan_skips_a_fifo_and_never_hangs(kb: Path, no_hang: None) -> None:
         store.read_bytes(kb / "pipe.md")
     result = CliRunner().invoke(main, ["validate", str(kb / "pipe.md")])
     assert result.exit_code == 1
-    assert f"{kb / 'pipe.md'}:0: error: not a regular file" in result.output
+    assert f"{kb / 'pipe.md'}:1: error: not a regular file" in result.output
 
 
 def test_scan_skips_a_directory_named_like_an_entry(kb: Path) -> None:
@@ -181,7 +181,7 @@ def test_save_over_replaces_the_file_atomically(kb: Path) -> None:
     path.chmod(0o640)
     with path.open("rb") as before:  # a reader that opened the old file...
         old_inode = os.fstat(before.fileno()).st_ino
-        store.save_over(path, b"new contents\n")
+        store.save_over(path, b"new contents\n", root=path.parent)
         assert before.read() == b"old contents\n"  # ...still reads the old, whole file
     assert path.read_bytes() == b"new contents\n"
     assert os.stat(path).st_ino != old_inode  # replaced by rename, never written in place
@@ -199,7 +199,7 @@ def test_save_over_failure_leaves_the_file_and_no_temp(kb: Path,
 
     monkeypatch.setattr(store.os, "replace", no_replace)
     with pytest.raises(store.StoreError, match="nothing was changed"):
-        store.save_over(path, b"new contents\n")
+        store.save_over(path, b"new contents\n", root=path.parent)
     assert path.read_bytes() == b"old contents\n"
     assert _temp_files(kb) == []
 
@@ -210,7 +210,7 @@ def test_save_over_refuses_a_symlink(kb: Path, tmp_path: Path) -> None:
     link = kb / "entry.md"
     link.symlink_to(target)
     with pytest.raises(store.StoreError, match="symlink"):
-        store.save_over(link, b"overwritten?\n")
+        store.save_over(link, b"overwritten?\n", root=link.parent)
     assert target.read_bytes() == b"not yours\n"
     assert link.is_symlink()
     assert _temp_files(kb) == []
@@ -221,7 +221,7 @@ def test_save_over_refuses_what_is_not_a_regular_file(kb: Path, no_hang: None) -
     os.mkfifo(kb / "pipe.md")
     for name in ("dir.md", "pipe.md"):
         with pytest.raises(store.StoreError, match="not a regular file"):
-            store.save_over(kb / name, b"x")
+            store.save_over(kb / name, b"x", root=(kb / name).parent)
     assert _temp_files(kb) == []
 
 
@@ -231,15 +231,15 @@ def test_save_over_refuses_a_file_changed_or_deleted_since_it_was_read(kb: Path)
     opened = store.load(path)
     path.write_bytes(b"changed by git pull\n")
     with pytest.raises(store.ConflictError, match="changed"):
-        store.save_over(path, b"mine\n", expected=opened.digest)
+        store.save_over(path, b"mine\n", expected=opened.digest, root=path.parent)
     assert path.read_bytes() == b"changed by git pull\n"
     path.unlink()
     with pytest.raises(store.ConflictError, match="deleted"):
-        store.save_over(path, b"mine\n", expected=opened.digest)
+        store.save_over(path, b"mine\n", expected=opened.digest, root=path.parent)
     assert not path.exists()
     # The same bytes written again (a touch) are no conflict.
     path.write_bytes(b"as opened\n")
-    store.save_over(path, b"mine\n", expected=opened.digest)
+    store.save_over(path, b"mine\n", expected=opened.digest, root=path.parent)
     assert path.read_bytes() == b"mine\n"
 
 

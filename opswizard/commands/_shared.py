@@ -8,6 +8,7 @@ from typing import Any
 import click
 
 from ..core import store
+from ..core.sanitize import clean_line
 
 KB_HELP = (
     "Knowledge base folder (default: $OPSWIZARD_KB, else docs/ops-knowledge in this git repo)."
@@ -15,8 +16,21 @@ KB_HELP = (
 
 
 def kb_root(ctx: click.Context, kb: str | None) -> Path:
-    """The knowledge base root for a command: its own --kb, else the group's, else the default."""
-    return store.find_root(kb or (ctx.obj or {}).get("kb"))
+    """The knowledge base root for a command: its own --kb, else the group's, else the default.
+
+    `$OPSWIZARD_KB` naming a file is the same usage error as `--kb FILE` (exit 2). Every
+    command that finds its root this way also sweeps the knowledge base of temp files a
+    killed save left behind (older than a minute, named as opswizard names them).
+    """
+    explicit = kb or (ctx.obj or {}).get("kb")
+    root = store.find_root(explicit)
+    if root.exists() and not root.is_dir():
+        where = "--kb" if explicit else "OPSWIZARD_KB"
+        raise click.UsageError(
+            f"{where} {clean_line(str(root))}: is a file, not a knowledge base folder")
+    if root.is_dir():
+        store.clean_temp_files(root)
+    return root
 
 
 def kb_option(func: Any) -> Any:

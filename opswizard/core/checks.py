@@ -68,16 +68,50 @@ def time_findings(entry: EntryBase) -> list[Finding]:
 
 def located_findings(result: ParseResult) -> list[Finding]:
     """Everything wrong with a parsed text (what reading it found, then its values), each
-    finding carrying the line it is about (0: the whole file), as `validate` prints them."""
-    findings = list(result.findings)
+    finding carrying the line it is about (never 0: the whole file is line 1), as
+    `validate` prints them."""
+    findings = [f if f.line > 0 else Finding(f.level, f.message, 1, f.where)
+                for f in result.findings]
     if not (result.writable and result.entry.present_sections()):
         return findings
     for finding in check_entry(result.entry):
         where = finding.where
         line = result.locations.get(where, 0)
-        if not line and where.kind in ("field", "action"):
-            line = result.locations.get(Where.in_section(where.section), 0)
-        findings.append(Finding(finding.level, finding.message, line, finding.where))
+        if not line and where.kind in ("field", "action", "section") and where.section:
+            line = section_line(result, where.section)
+        findings.append(Finding(finding.level, finding.message, line or 1, finding.where))
+    return findings
+
+
+def section_line(result: ParseResult, section_key: str) -> int:
+    """The section's heading line; for a missing section, the line where it belongs (the
+    next present section's heading, else the last one's), never 0."""
+    keys = [s.key for s in SECTIONS]
+    line = result.locations.get(Where.in_section(section_key), 0)
+    if line or section_key not in keys:
+        return int(line) or 1
+    for later in keys[keys.index(section_key) + 1:]:
+        if result.locations.get(Where.in_section(later)):
+            return int(result.locations[Where.in_section(later)])
+    present = [v for k, v in result.locations.items() if k.startswith("section:")]
+    return int(max(present, default=1))
+
+
+def control_findings(data: bytes, limit: int = 20) -> list[Finding]:
+    """An error for each terminal control character in a file's bytes (ESC, C0 but tab and
+    newline, a bare CR, DEL, C1, bidi overrides), at its line and column."""
+    from .sanitize import control_positions, visible
+
+    text = data.removeprefix(b"\xef\xbb\xbf").decode("utf-8", "replace")
+    found = control_positions(text, limit + 1)
+    findings = [
+        Finding("error", f"terminal control character {visible(char)} at column {column}: "
+                "remove it (opswizard edit offers to)", line)
+        for line, column, char in found[:limit]
+    ]
+    if len(found) > limit:
+        findings.append(Finding("error", "more terminal control characters follow",
+                                found[limit][0]))
     return findings
 
 

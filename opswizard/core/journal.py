@@ -21,7 +21,7 @@ from pathlib import Path
 
 from platformdirs import user_state_path
 
-from .store import write_private
+from .store import private_folder, write_private
 
 VERSION = 1
 
@@ -72,6 +72,7 @@ def write(root: Path, path: Path | None, entry_id: str, title: str, text: str,
         "text": text,
         "base_digest": base_digest,
     }
+    private_folder(state_dir())
     write_private(target, json.dumps(data, ensure_ascii=False).encode("utf-8"))
     return target
 
@@ -127,6 +128,10 @@ def _lock_file(path: Path) -> Path:
     return state_dir() / "locks" / f"{key}.json"
 
 
+_HELD: set[Path] = set()
+"""Entries this process holds an edit lock on (released all at once on a signal)."""
+
+
 def _alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
@@ -137,27 +142,49 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def other_editor(path: Path) -> dict[str, object] | None:
-    """Who else is editing this file right now (a live process on this host), if anyone."""
+def _is_opswizard(pid: int) -> bool:
+    """Whether a live process is an opswizard (where /proc tells; elsewhere assume so)."""
     try:
-        data = json.loads(_lock_file(path).read_text("utf-8"))
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except FileNotFoundError:
+        return not Path("/proc/self").exists()  # no /proc: cannot tell, so assume it is
+    except OSError:
+        return True
+    return b"opswizard" in cmdline
+
+
+def other_editor(path: Path) -> dict[str, object] | None:
+    """Who else is editing this file right now (a live opswizard on this host, or one on
+    another host, which cannot be checked), if anyone. A stale lock (its process gone, or
+    not an opswizard: the pid was reused) is removed."""
+    file = _lock_file(path)
+    try:
+        data = json.loads(file.read_text("utf-8"))
     except (OSError, ValueError):
         return None
     if not isinstance(data, dict) or data.get("pid") == os.getpid():
         return None
     same_host = data.get("host") == socket.gethostname()
     pid = data.get("pid")
-    if same_host and isinstance(pid, int) and not _alive(pid):
+    if same_host and isinstance(pid, int) and (not _alive(pid) or not _is_opswizard(pid)):
+        try:
+            file.unlink()
+        except OSError:
+            pass
         return None
     return data
 
 
 def lock(path: Path) -> None:
+    """Take the entry's edit lock (taking it over from anyone who held it)."""
     data = {"pid": os.getpid(), "host": socket.gethostname(), "since": time.time()}
     write_private(_lock_file(path), json.dumps(data).encode())
+    _HELD.add(path)
 
 
 def unlock(path: Path) -> None:
+    """Release the entry's edit lock if this process holds it."""
+    _HELD.discard(path)
     file = _lock_file(path)
     try:
         data = json.loads(file.read_text("utf-8"))
@@ -165,3 +192,17 @@ def unlock(path: Path) -> None:
             file.unlink()
     except (OSError, ValueError, AttributeError):
         pass
+
+
+def restore_lock(path: Path, data: dict[str, object]) -> None:
+    """Give an entry's lock back to the editor it was taken from (its lock data)."""
+    try:
+        write_private(_lock_file(path), json.dumps(data).encode())
+    except (OSError, TypeError, ValueError):
+        pass
+
+
+def release_all() -> None:
+    """Release every edit lock this process holds (a signal, a closed terminal)."""
+    for path in list(_HELD):
+        unlock(path)

@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime
 
 from pytimeparse import parse as _parse_duration
 
-from .template import CATEGORIES, ENVIRONMENTS, SEVERITIES, FieldKind
+from .template import CATEGORIES, ENVIRONMENTS, PLACEHOLDERS, SEVERITIES, FieldKind
 
 Level = str  # "error" | "warning"
 
@@ -70,9 +70,18 @@ def parse_day(raw: str) -> date | None:
 
 
 def is_placeholder(value: str) -> bool:
-    """True for the template's own `[Brief descriptive title]` placeholders."""
+    """True for the template's own placeholders (`[Brief descriptive title]`), and only
+    those: other bracketed text (`[SEV1] Outage [eu-west]`, `[eu-west]`) is a value."""
     text = value.strip()
-    return len(text) > 2 and text.startswith("[") and text.endswith("]") and "](" not in text
+    if len(text) < 3 or not text.startswith("[") or not text.endswith("]"):
+        return False
+    rest = _BRACKETED.sub(
+        lambda m: "" if " ".join(m.group(1).split()).casefold() in PLACEHOLDERS else m.group(0),
+        text)
+    return rest != text and not rest.strip(" \t:;,.-/")  # `[Measure 1]: [Description...]`
+
+
+_BRACKETED = re.compile(r"\[([^\[\]]*)\]")
 
 
 def normalise(kind: FieldKind, raw: str) -> str:

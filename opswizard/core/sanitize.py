@@ -50,3 +50,29 @@ def strip_controls(text: str) -> str:
     other control character (but tab and newline) and bidi override dropped; CRLF -> LF."""
     text = _ESCAPE_SEQUENCE.sub("", text.replace("\r\n", "\n"))
     return _CONTROL.sub("", text)
+
+
+# In a file: tab, newline and a CR ending a line (CRLF) are text; any other C0 control, a
+# bare CR, DEL, C1 and bidi overrides are terminal control characters.
+_FILE_CONTROL = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f{_BIDI}]|\r(?!\n)")
+
+
+def control_positions(text: str, limit: int = 1000) -> list[tuple[int, int, str]]:
+    """(line, column, character) of each terminal control character in a file's text, both
+    1-based, at most `limit` of them."""
+    found: list[tuple[int, int, str]] = []
+    line, counted = 1, 0
+    for match in _FILE_CONTROL.finditer(text):
+        start = match.start()
+        line += text.count("\n", counted, start)
+        counted = start
+        column = start - text.rfind("\n", 0, start)
+        found.append((line, column, match.group(0)))
+        if len(found) >= limit:
+            break
+    return found
+
+
+def visible(char: str) -> str:
+    """A control character spelled as an escape (`\\x1b`, `\\u202e`)."""
+    return _CONTROL.sub(_escape, char)

@@ -66,6 +66,15 @@ class EditSession:
         self.digest: str | None = None
         """The digest of the file when read: a save checks the file still has it."""
         self.read_only_reason = ""
+        self.outside = self.path is not None and not store.is_inside(self.root, self.path)
+        """The file is outside the knowledge base (through a symlinked folder too): it is
+        read-only, since every write stays inside; a screen may offer to import a copy."""
+        if self.outside:
+            self.read_only_reason = self._outside_reason()
+        self.controls: list[tuple[int, int, str]] = []
+        """Terminal control characters in the file as read (line, column, character): the
+        session is read-only until `strip_controls`."""
+        self._stripped = ""
         self.other_editor: dict[str, object] | None = None
         """Another live opswizard editing the same file when this one opened it."""
         self.saved_path: Path | None = None
@@ -141,12 +150,61 @@ class EditSession:
             self.read_only_reason = errors[0].message if errors else "cannot be rewritten"
         shown = self.baseline.replace("\r\n", "\n")
         if clean(shown) != shown:  # terminal controls: shown escaped, never written back
+            from .sanitize import control_positions, strip_controls
+
+            self.controls = control_positions(
+                loaded.data.removeprefix(b"\xef\xbb\xbf").decode("utf-8", "replace"))
+            self._stripped = strip_controls(shown)
             self.entry = parse_text(clean(shown)).entry
             self.baseline = render(self.entry)
+            where = "; ".join(f"line {ln}, column {col}" for ln, col, _ in self.controls[:3])
+            more = " and more" if len(self.controls) > 3 else ""
             self.read_only_reason = self.read_only_reason or (
-                "the file holds terminal control characters (shown escaped here); "
-                "edit it in a text editor")
+                f"the file holds terminal control characters (shown escaped here) at {where}"
+                f"{more}")
+            if not self.read_only_reason.startswith("the file holds"):
+                self.controls = []  # read-only for another reason first: not repaired here
         self.name_basis = self._basis()
+
+    def _outside_reason(self) -> str:
+        return (f"{self.path} is outside the knowledge base {self.root}; opswizard writes "
+                "only inside it")
+
+    def strip_controls(self) -> bool:
+        """Repair a file that holds terminal control characters: the text without them
+        (escape sequences removed whole) becomes the entry, editable; saving writes it.
+        Returns False when there is nothing to strip."""
+        from .parse import parse_text
+
+        if not self.controls or not self.read_only_reason.startswith("the file holds"):
+            return False
+        self.entry = parse_text(self._stripped).entry
+        self.controls = []
+        self.read_only_reason = self._outside_reason() if self.outside else ""
+        return True
+
+    def import_as_new(self) -> None:
+        """The text of a file outside the knowledge base becomes a new entry inside it (its
+        first save publishes it there); the outside file is never written."""
+        if self.read_only_reason == self._outside_reason():
+            self.read_only_reason = ""
+        self._unlock()
+        self.outside = False
+        self.path = None
+        self.digest = None
+        self.source = b""
+        self.baseline = ""
+        self.saved_status = None
+
+    def give_way(self, other: dict[str, object]) -> None:
+        """Another live opswizard keeps the entry: read-only here, its lock given back."""
+        path = self._locked
+        self._lock_wanted = False
+        self._unlock()
+        if path is not None:
+            journal.restore_lock(path, other)
+        self.read_only_reason = (f"another opswizard (pid {other.get('pid')}) is editing "
+                                 "this entry")
 
     # -- the edit lock ---------------------------------------------------------------------
     def _lock(self) -> None:

@@ -189,9 +189,21 @@ def _unlink_quietly(path: str | Path) -> None:
         pass
 
 
+def private_folder(folder_path: Path) -> None:
+    """Make a folder of opswizard's own state (mode 0700), tightening one found looser."""
+    folder_path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    try:
+        info = os.stat(folder_path)
+        if stat.S_IMODE(info.st_mode) & 0o077 and info.st_uid == os.getuid():
+            os.chmod(folder_path, 0o700)
+    except OSError:
+        pass
+
+
 def write_private(path: Path, data: bytes) -> None:
-    """Atomically write a file of opswizard's own (journal, lock, cache), mode 0600."""
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    """Atomically write a file of opswizard's own (journal, lock, cache), mode 0600,
+    in a folder of mode 0700 (tightened if it was found looser)."""
+    private_folder(path.parent)
     temp = _write_temp(path.parent, data, 0o600)
     try:
         os.replace(temp, path)
@@ -209,23 +221,26 @@ def _ensure_folder(root: Path, target: Path) -> None:
     inside(root, target)
 
 
+def is_inside(root: Path, target: Path) -> bool:
+    """True when target's real location (its folder's symlinks resolved) is inside root's."""
+    real_root = root.resolve()
+    real = target.absolute().parent.resolve() / target.name
+    return real_root == real.parent or real_root in real.parents
+
+
 def inside(root: Path, target: Path) -> None:
     """Refuse a path that would resolve outside the knowledge base."""
-    real_root = root.resolve()
-    real = target.parent.resolve() / target.name
-    if real_root != real.parent and real_root not in real.parents:
+    if not is_inside(root, target):
         raise StoreError(f"{target}: outside the knowledge base {root}; refused")
 
 
-def save_over(path: Path, data: bytes, expected: str | None = None, *,
-              root: Path | None = None) -> None:
+def save_over(path: Path, data: bytes, expected: str | None = None, *, root: Path) -> None:
     """Replace an existing file atomically. `expected`: the digest it must still have.
 
-    `root`: the knowledge base; a path whose real location is outside it is refused.
-    Every writer should pass it (it will become required).
+    `root`: the knowledge base (required); a path whose real location is outside it,
+    through a symlinked folder too, is refused before anything is written.
     """
-    if root is not None:
-        inside(root, path)
+    inside(root, path)
     try:
         info = os.lstat(path)
     except FileNotFoundError:

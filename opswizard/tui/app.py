@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
+from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
@@ -56,7 +57,9 @@ class OpsWizardApp(App[None]):
 
     def on_mount(self) -> None:
         from ..core import journal
+        from .shutdown import install_executor
 
+        install_executor()  # closing the app never waits for a worker thread
         self.run_worker(self._clean_temp_files, thread=True, group="clean-temp",
                         exit_on_error=False)
         pending = journal.pending(self.root) if self.offer_recovery else []
@@ -119,6 +122,17 @@ class OpsWizardApp(App[None]):
             self.flush_journals()
         finally:
             super()._handle_exception(error)
+
+    async def on_event(self, event: events.Event) -> None:
+        """Pasted text is cleaned before any field sees it: escape sequences (OSC 52, CSI),
+        other control characters and bidi overrides never enter an entry (RELIABILITY 32)."""
+        if isinstance(event, events.Paste) and not event.is_forwarded:
+            from ..core.sanitize import strip_controls
+
+            cleaned = strip_controls(event.text)
+            if cleaned != event.text:
+                event = events.Paste(cleaned)
+        await super().on_event(event)
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """Every action of the current screen is in the palette, named as in its footer,

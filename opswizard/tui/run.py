@@ -2,35 +2,35 @@
 
 from __future__ import annotations
 
-import signal
 import sys
 from pathlib import Path
 from typing import Any
 
 
 def _run(app: Any) -> int:
-    """Run the app; on SIGHUP/SIGTERM journal unsaved text first; say where it went."""
+    """Run the app so that it always ends: on SIGHUP, SIGTERM, SIGINT or a closed terminal
+    it journals unsaved text, releases its locks and is gone within about a second
+    (`shutdown`); a normal exit does not wait for worker threads either."""
+    from . import shutdown
+    from .driver import HangupDriver
 
-    def stop(signum: int, frame: object) -> None:
-        app.flush_journals()
-        app.exit(return_code=128 + signum)
-
-    previous = {}
-    for sig in (signal.SIGHUP, signal.SIGTERM):
-        try:
-            previous[sig] = signal.signal(sig, stop)
-        except (ValueError, OSError):  # not the main thread
-            pass
+    if sys.platform != "win32" and app.driver_class.__name__ == "LinuxDriver":
+        app.driver_class = HangupDriver
+    stopping = shutdown.Shutdown(app)
+    stopping.install()
     try:
         app.run()
     finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
+        stopping.uninstall()
+    code = int(app.return_code or 0)
+    if stopping.reason is not None:
+        stopping.finish()  # does not return
     if app.journals_flushed:
         where = ", ".join(str(p) for p in app.journals_flushed)
-        print(f"opswizard: your unsaved text is kept in {where}; run opswizard again in this "
-              "knowledge base to recover it.", file=sys.stderr)
-    return int(app.return_code or 0)
+        shutdown.say(f"opswizard: your unsaved text is kept in {where}; run opswizard again "
+                     "in this knowledge base to recover it.")
+    shutdown.exit_watchdog(code)
+    return code
 
 
 def run_browser(root: Path) -> int:

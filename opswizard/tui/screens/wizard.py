@@ -77,6 +77,7 @@ class WizardScreen(WizardTools, Screen[Path | None]):
         Binding("f3", "redact_secrets", "Redact", id="wizard.redact"),
         Binding("f4", "edit_focused", "$EDITOR", id="wizard.editor"),
         Binding("f6", "edit_entry", "Entry in $EDITOR", id="wizard.editor_entry"),
+        Binding("f7", "strip_controls", "Strip controls", id="wizard.strip"),
         Binding("escape", "close", "Close", id="wizard.close"),
     ]
 
@@ -131,12 +132,19 @@ class WizardScreen(WizardTools, Screen[Path | None]):
             yield ChecklistPanel(id="checklist")
         yield Footer()
 
+    def _show_read_only(self) -> None:
+        """The banner saying why saving is disabled (empty when it is not)."""
+        reason = self.read_only_reason
+        if self.session.controls:
+            reason += "; press F7 to strip them, then save"
+        elif self.session.outside:
+            reason += "; ctrl+s offers to import a copy into it"
+        self.query_one("#read-only", Static).update(
+            fmt("[b $error]Read-only:[/] $reason — saving is disabled.", reason=reason)
+            if reason else "")
+
     async def on_mount(self) -> None:
-        if self.read_only_reason:
-            self.query_one("#read-only", Static).update(
-                fmt("[b $error]Read-only:[/] $reason — saving is disabled.",
-                    reason=self.read_only_reason)
-            )
+        self._show_read_only()
         self.context.target_path = self.target
         self.context.link_for = self.session.link_to
         self.session.hold_lock()
@@ -146,10 +154,61 @@ class WizardScreen(WizardTools, Screen[Path | None]):
                              f"{other.get('host')}) is editing this entry: saving will "
                              "check for its changes first."),
                         severity="warning", timeout=10)
+            self._offer_take_over(other)
         self.refresh_state()
         await self.show_step(self.current)
         self.build_index()
         self.run_worker(self._premount(), group="premount", exclusive=True)
+
+    @work(exclusive=True, group="take-over")
+    async def _offer_take_over(self, other: dict[str, object]) -> None:
+        """Another live opswizard has the entry open: take it over, or read only."""
+        choice = await self.app.push_screen_wait(ChoiceDialog(
+            "Another opswizard is editing this entry",
+            line(f"opswizard (pid {other.get('pid')} on {other.get('host')}) has this entry "
+                 "open. Take over (its unsaved text stays in its own window and journal), "
+                 "or open it read-only?"),
+            [("take-over", "Take over", "primary"), ("read-only", "Read-only", "default")],
+        ))
+        if choice != "read-only" or not self.is_attached:
+            return
+        self.session.give_way(other)
+        self._show_read_only()
+        self.refresh_state()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "strip_controls":
+            return bool(self.session.controls)
+        return True
+
+    async def action_strip_controls(self) -> None:
+        """Repair a file holding terminal control characters: they are dropped (escape
+        sequences whole), the entry becomes editable, and saving writes it without them."""
+        if not self.session.strip_controls():
+            return
+        for editor in self.editors():
+            await editor.load_entry(self.entry)
+        self.session.hold_lock()
+        self._show_read_only()
+        self.refresh_state()
+        self.refresh_bindings()
+        self.notify("Control characters removed: save to write the file without them.")
+
+    async def _import_instead(self) -> bool:
+        """The file is outside the knowledge base: offer to save the text as a new entry
+        inside it instead (the original is never written). True if the author chose so."""
+        choice = await self.app.push_screen_wait(ChoiceDialog(
+            "Import into the knowledge base?",
+            line(f"{self.path} is outside the knowledge base {self.root}, and opswizard "
+                 "writes only inside it. Save your text as a new entry in the knowledge "
+                 "base? The original file is left as it is."),
+            [("import", "Import a copy", "primary"), ("cancel", "Cancel", "default")],
+        ))
+        if choice != "import":
+            return False
+        self.session.import_as_new()
+        self._show_read_only()
+        return True
 
     # -- the knowledge base: suggestions and similar entries ------------------------------
     @work(thread=True, exclusive=True, group="index")
@@ -267,9 +326,15 @@ class WizardScreen(WizardTools, Screen[Path | None]):
             try:
                 await self._ensure_editor(spec.key)
             except Exception:
-                if self.is_attached and self.is_running and self.app.is_running:
+                if self.is_attached and self.is_running and not self.stopping:
                     raise
                 return  # the screen or the app closed while mounting: nothing to finish
+
+    @property
+    def stopping(self) -> bool:
+        """The app or this screen is closing (a signal, a closed terminal, an exit)."""
+        app = self.app
+        return bool(self._closing or app._exit or app._closing or not app.is_running)
 
     def _focus_form(self) -> None:
         switcher = self.query_one("#editors", ContentSwitcher)
@@ -394,6 +459,8 @@ class WizardScreen(WizardTools, Screen[Path | None]):
         self.apply_all()
         linked_before = self.linked_entries(self.session.baseline, self.path) \
             if self.path is not None else set()
+        if self.session.outside and not await self._import_instead():
+            return False
         outcome = await save_flow.save(self, self.session, final, confirm_move)
         if outcome is None:
             return False

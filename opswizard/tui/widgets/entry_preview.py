@@ -12,9 +12,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.widgets import Markdown, Static
+from textual.widgets import Markdown, Static, TextArea
 
 from ...core.catalog import Row, ensure_loaded
+from ...core.excerpt import excerpt
 from ...core.sanitize import clean
 from ...core.template import PREAMBLE
 from ..safe import fmt, line
@@ -65,15 +66,21 @@ def header(row: Row) -> tuple[Content, Content, Content]:
 class EntryPreview(VerticalScroll):
     """Shows one row of the catalog: call `show(row)` (None shows `empty`).
 
+    A long entry is rendered only in part (`core.excerpt`: its first few hundred lines), so
+    reading stays quick whatever the file's shape; `a` shows the whole text (as plain text,
+    which is drawn only where it is on screen).
+
     | Key | Action |
     |---|---|
     | `j` / `k`, `up` / `down`, `pageup` / `pagedown` | Scroll |
+    | `a` | Show all of a long entry |
     """
 
     ALLOW_MAXIMIZE = True  # the browser reads an entry full screen by maximizing its preview
     BINDINGS = [
         Binding("j", "scroll_down", "Scroll down", id="preview.down", show=False),
         Binding("k", "scroll_up", "Scroll up", id="preview.up", show=False),
+        Binding("a", "show_all", "Show all", id="preview.all"),
     ]
 
     DEFAULT_CSS = """
@@ -81,6 +88,7 @@ class EntryPreview(VerticalScroll):
     EntryPreview > #preview-path { text-wrap: nowrap; text-overflow: ellipsis; }
     EntryPreview > #preview-notes { border-bottom: solid $primary-muted; }
     EntryPreview > Markdown { padding: 0; margin: 0; }
+    EntryPreview > #preview-all { height: auto; max-height: 100%; border: none; padding: 0; }
     """
 
     def __init__(self, *, id: str | None = None, empty: str = "Nothing selected.") -> None:
@@ -89,12 +97,18 @@ class EntryPreview(VerticalScroll):
         """What to show when there is no row."""
         self.row: Row | None = None
         """The row shown."""
+        self.hidden_lines = 0
+        """Lines of the shown entry not rendered (0: all of it is); `a` shows them."""
+        self._full = ""
 
     def compose(self) -> ComposeResult:
         yield Static(Content(self.empty), id="preview-head")
         yield Static(id="preview-path")
         yield Static(id="preview-notes")
         yield Markdown(open_links=False)
+        all_text = TextArea("", read_only=True, soft_wrap=True, id="preview-all")
+        all_text.display = False
+        yield all_text
 
     def show(self, row: Row | None, empty: str | None = None) -> None:
         """Show a row (the very same row again is a no-op)."""
@@ -110,5 +124,37 @@ class EntryPreview(VerticalScroll):
         self.query_one("#preview-head", Static).update(head)
         self.query_one("#preview-path", Static).update(path)
         self.query_one("#preview-notes", Static).update(notes)
-        self.query_one(Markdown).update(body_markdown(row) if row else "")
+        self._full = body_markdown(row) if row else ""
+        shown, self.hidden_lines = excerpt(self._full)
+        if self.hidden_lines:
+            shown += (f"\n\n---\n\n*{self.hidden_lines:,} more lines are not shown here: "
+                      "press `a` (reading full screen) to show the whole entry as text.*\n")
+        markdown = self.query_one(Markdown)
+        markdown.display = True
+        all_text = self.query_one("#preview-all", TextArea)
+        all_text.display = False
+        all_text.load_text("")
+        markdown.update(shown)
         self.scroll_home(animate=False)
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "show_all":
+            return bool(self.hidden_lines)
+        return True
+
+    def action_show_all(self) -> None:
+        """The whole of a long entry, as text: one widget that draws only what is on screen."""
+        if not self.hidden_lines:
+            return
+        self.hidden_lines = 0
+        markdown = self.query_one(Markdown)
+        markdown.display = False
+        markdown.update("")
+        all_text = self.query_one("#preview-all", TextArea)
+        all_text.load_text(self._full)
+        all_text.display = True
+        self.scroll_home(animate=False)
+        self.refresh_bindings()
+        if self.has_focus:
+            all_text.focus()

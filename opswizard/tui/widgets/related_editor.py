@@ -77,6 +77,8 @@ class RelatedEditor(ListEditor):
             self.app.call_from_thread(self._show_candidates, fresh)
 
     def _show_candidates(self, matches: list[Any]) -> None:
+        if not self.is_attached or self._closing or not self.query(CandidateList):
+            return  # closed (the app is stopping) before the candidates came back
         self._matches = {str(i): m for i, m in enumerate(matches)}
         options = self.query_one(CandidateList)
         options.clear_options()
