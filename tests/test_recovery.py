@@ -171,9 +171,8 @@ async def test_scenario_25_a_second_editor_is_warned(kb: Path) -> None:
         lock.write_text(lock.read_text().replace(f'"pid": {os.getpid()}', f'"pid": {other.pid}'))
         app = OpsWizardApp(kb, mode="edit", path=path)
         async with app.run_test(size=SIZE) as pilot:
-            await pilot.pause()
-            messages = [str(n.message) for n in app._notifications]
-            assert any("Another opswizard" in m for m in messages)
+            await wait_for(pilot, lambda: any("Another opswizard" in str(n.message)
+                                              for n in app._notifications))
     finally:
         other.kill()
         other.wait()

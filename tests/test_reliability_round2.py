@@ -332,6 +332,12 @@ EXIT_WAIT = 15.0
 HEADINGS = "".join(f"## S{i}\n\ntext {i}\n\n" for i in range(5000))
 
 
+CONTROLLING_TTY = (
+    "import fcntl, os, sys, termios; fcntl.ioctl(0, termios.TIOCSCTTY, 0); "
+    "os.execv(sys.executable, [sys.executable, '-m', 'opswizard', *sys.argv[1:]])"
+)
+
+
 class Pty:
     """`python -m opswizard ARGS` on a pseudo-terminal of its own."""
 
@@ -344,8 +350,10 @@ class Pty:
 
         master, slave = os.openpty()
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
+        # A session of its own whose controlling terminal is the pty (as under tmux or ssh):
+        # closing the terminal then also sends SIGHUP, besides failing reads and writes.
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "opswizard", *args], stdin=slave, stdout=slave,
+            [sys.executable, "-c", CONTROLLING_TTY, *args], stdin=slave, stdout=slave,
             stderr=slave, env=env, start_new_session=True, close_fds=True)
         os.close(slave)
         self.master: int | None = master

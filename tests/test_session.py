@@ -6,6 +6,8 @@ import json
 import os
 import shutil
 import socket
+import subprocess
+import sys
 import uuid
 from pathlib import Path
 
@@ -394,9 +396,15 @@ def test_another_live_editor_is_named_and_our_lock_is_released(kb: Path) -> None
     path = draft(kb)
     lock_file = journal._lock_file(path)
     lock_file.parent.mkdir(parents=True, exist_ok=True)
-    lock_file.write_text(json.dumps({"pid": os.getppid(), "host": socket.gethostname()}))
-    session = EditSession.open(kb, path)
-    assert session.other_editor is not None and session.other_editor["pid"] == os.getppid()
+    # Another live opswizard (a lock whose process is gone or is not an opswizard is stale).
+    other = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)", "opswizard"])
+    try:
+        lock_file.write_text(json.dumps({"pid": other.pid, "host": socket.gethostname()}))
+        session = EditSession.open(kb, path)
+        assert session.other_editor is not None and session.other_editor["pid"] == other.pid
+    finally:
+        other.kill()
+        other.wait()
     lock_file.unlink()
     with EditSession.open(kb, path) as mine:
         assert json.loads(lock_file.read_text())["pid"] == os.getpid()
