@@ -215,9 +215,12 @@ async def test_defect_5_a_file_with_control_characters_can_be_repaired(kb: Path)
         await wait_for(pilot, lambda: not screen.read_only_reason)
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: screen.saved_path is not None)
-    data = path.read_bytes()
+    saved = screen.saved_path  # a draft's file follows its title: it may have moved
+    assert saved is not None and store.is_inside(kb, saved)
+    data = saved.read_bytes()
     assert b"\x1b" not in data and b"\x07" not in data
     assert parse_bytes(data).entry.title == "Evil  x"
+    assert "control character" not in cli("validate", str(saved)).output
 
 
 # == 6. validate reports control characters ====================================================
