@@ -173,7 +173,7 @@ async def test_defect_3_many_headings_render_a_bounded_preview_and_show_all_on_a
         blocks = list(preview.query_one(Markdown).query("*"))
         assert len(blocks) < 1500  # not one widget per heading of the 5,000
         assert preview.hidden_lines > 0
-        await pilot.press("a")  # show all, as text
+        await pilot.press("w")  # the whole entry, as text
         text = preview.query_one("#preview-all", TextArea)
         await wait_for(pilot, lambda: text.display and "## S4999" in text.text)
         await pilot.press("escape")

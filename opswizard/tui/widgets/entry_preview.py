@@ -67,20 +67,20 @@ class EntryPreview(VerticalScroll):
     """Shows one row of the catalog: call `show(row)` (None shows `empty`).
 
     A long entry is rendered only in part (`core.excerpt`: its first few hundred lines), so
-    reading stays quick whatever the file's shape; `a` shows the whole text (as plain text,
+    reading stays quick whatever the file's shape; `w` shows the whole text (as plain text,
     which is drawn only where it is on screen).
 
     | Key | Action |
     |---|---|
     | `j` / `k`, `up` / `down`, `pageup` / `pagedown` | Scroll |
-    | `a` | Show all of a long entry |
+    | `w` | Show the whole of a long entry |
     """
 
     ALLOW_MAXIMIZE = True  # the browser reads an entry full screen by maximizing its preview
     BINDINGS = [
         Binding("j", "scroll_down", "Scroll down", id="preview.down", show=False),
         Binding("k", "scroll_up", "Scroll up", id="preview.up", show=False),
-        Binding("a", "show_all", "Show all", id="preview.all"),
+        Binding("w", "show_all", "Whole entry", id="preview.all"),
     ]
 
     DEFAULT_CSS = """
@@ -98,7 +98,7 @@ class EntryPreview(VerticalScroll):
         self.row: Row | None = None
         """The row shown."""
         self.hidden_lines = 0
-        """Lines of the shown entry not rendered (0: all of it is); `a` shows them."""
+        """Lines of the shown entry not rendered (0: all of it is); `w` shows them."""
         self._full = ""
 
     def compose(self) -> ComposeResult:
@@ -128,7 +128,7 @@ class EntryPreview(VerticalScroll):
         shown, self.hidden_lines = excerpt(self._full)
         if self.hidden_lines:
             shown += (f"\n\n---\n\n*{self.hidden_lines:,} more lines are not shown here: "
-                      "press `a` (reading full screen) to show the whole entry as text.*\n")
+                      "press `w` (reading full screen) to show the whole entry as text.*\n")
         markdown = self.query_one(Markdown)
         markdown.display = True
         all_text = self.query_one("#preview-all", TextArea)
