@@ -19,6 +19,7 @@ from .commands._shared import kb_option
 from .commands._shared import kb_root as _root
 from .core import backlinks, codecheck, secrets, store
 from .core.findings import Finding
+from .core.parse import MAX_FILE_BYTES
 from .core.sanitize import clean, clean_line, dumps
 from .core.template import CATEGORIES, SEVERITIES, STATUSES
 
@@ -145,7 +146,7 @@ def validate(
             findings = [Finding("error", problem, 1)]
         else:
             loaded, findings = file_findings(path)
-            if loaded is not None:
+            if loaded is not None and len(loaded.data) <= MAX_FILE_BYTES:  # over: refused
                 text = loaded.data.decode("utf-8", errors="replace")
                 findings.extend(secrets.findings_for(text, allowed))
                 findings.extend(codecheck.findings_for(text))
