@@ -16,6 +16,7 @@ from opswizard.tui.widgets.list_editor import ItemRow, ListEditor
 from opswizard.tui.widgets.step_list import StepList
 
 from .conftest import SEED
+from .keys_helpers import until
 
 SIZE = (120, 40)
 
@@ -109,8 +110,7 @@ async def test_walk_a_whole_new_entry_by_keyboard_and_save_final(kb: Path) -> No
             await pilot.press("tab")
         await pilot.press("ctrl+n", "ctrl+n")
         assert wizard(app).current == "follow_up_actions"
-        await pilot.press("tab")  # past the done checkbox
-        await type_text(pilot, "Add a canary stage")
+        await type_text(pilot, "Add a canary stage")  # a row starts on its Action text
         await pilot.press("tab")
         await type_text(pilot, "@dana")
         await pilot.press("tab")
@@ -226,6 +226,9 @@ async def test_quit_with_unsaved_changes_asks_first(kb: Path) -> None:
     async with app.run_test(size=SIZE) as pilot:
         app.screen.query_one("#field-title", Input).focus()
         await type_text(pilot, "Something")
+        await pilot.press("escape")  # one Escape only warns: a second one asks
+        await pilot.pause()
+        assert isinstance(app.screen, WizardScreen)
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, ChoiceDialog)
@@ -309,6 +312,8 @@ def _copy_seed(kb: Path, name: str) -> Path:
 async def test_every_wizard_action_is_in_the_command_palette(kb: Path) -> None:
     app = OpsWizardApp(kb, mode="new")
     async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, WizardScreen), "the wizard")
+        await app.workers.wait_for_complete()  # every step mounted (hidden) in the background
         await pilot.pause()
         titles = {c.title for c in app.get_system_commands(app.screen)}
         for binding in WizardScreen.BINDINGS:

@@ -54,8 +54,8 @@ async def test_partial_tag_accepted_by_keyboard_is_saved(kb: Path) -> None:
         await wait_for(pilot, lambda: dropdown.option_list.option_count > 0 and dropdown.display)
         first = dropdown.option_list.get_option_at_index(0)
         assert first.value == "connection-pool"  # type: ignore[attr-defined]
-        await pilot.press("tab")
-        assert tags.value == "connection-pool, "
+        await pilot.press("down", "enter")  # an explicit choice: into the list, then enter
+        assert tags.value == "connection-pool"
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: screen.saved_path is not None)
         saved = screen.saved_path

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from . import change as changes
 from . import codecheck, kinds
 from .model import EntryBase
 from .template import SECTIONS, FieldKind, SectionKind
@@ -81,14 +82,56 @@ def missing_required(entry: EntryBase) -> list[tuple[str, str, str]]:
     return out
 
 
+def field_errors(entry: EntryBase) -> list[tuple[str, str, str, str]]:
+    """(section key, field key, label, message) of each field whose value is an error
+    (a date that does not exist, a severity not in the list, a duration nobody can read)."""
+    out: list[tuple[str, str, str, str]] = []
+    for spec in SECTIONS:
+        section = entry.section(spec.key)
+        for f in spec.fields:
+            problem = kinds.check(f.kind, getattr(section, f.key))
+            if problem is not None and problem.level == "error":
+                out.append((spec.key, f.key, f.label, problem.message))
+    return out
+
+
 def _required(entry: EntryBase) -> CheckItem:
     missing = missing_required(entry)
+    invalid = field_errors(entry)
     label = "All required fields are completed"
-    if not missing:
+    if not missing and not invalid:
         return CheckItem("required", label, True, "all required fields are filled", "")
-    names = ", ".join(name for _, _, name in missing[:3]) + ("..." if len(missing) > 3 else "")
-    reason = f"{_plural(len(missing), 'required field')} empty: {names}"
-    return CheckItem("required", label, False, reason, missing[0][0])
+    reasons = []
+    if invalid:
+        names = ", ".join(name for _, _, name, _ in invalid[:3])
+        reasons.append(f"{_plural(len(invalid), 'field')} invalid: {names}"
+                       + ("..." if len(invalid) > 3 else ""))
+    if missing:
+        names = ", ".join(name for _, _, name in missing[:3])
+        reasons.append(f"{_plural(len(missing), 'required field')} empty: {names}"
+                       + ("..." if len(missing) > 3 else ""))
+    section = invalid[0][0] if invalid else missing[0][0]
+    return CheckItem("required", label, False, "; ".join(reasons), section)
+
+
+def half_empty_changes(entry: EntryBase) -> list[tuple[str, str]]:
+    """(section key, message) for each Code or Configuration change written as Before/After
+    with one half empty: a change needs both what was and what became."""
+    out: list[tuple[str, str]] = []
+    for spec in SECTIONS:
+        if spec.kind is not SectionKind.CHANGE:
+            continue
+        for fence in entry.section(spec.key).items:
+            if fence.raw or not fence.code.strip():
+                continue
+            parts = changes.split(fence.code)
+            if parts is None:
+                continue
+            empty = [name for name, text in (("Before", parts.before), ("After", parts.after))
+                     if not text.strip()]
+            if empty:
+                out.append((spec.key, f"{spec.heading}: the {' and '.join(empty)} block is empty"))
+    return out
 
 
 def _code(entry: EntryBase) -> CheckItem:
@@ -113,6 +156,9 @@ def _code(entry: EntryBase) -> CheckItem:
             else:
                 continue
             first = first or spec.key
+    for key, message in half_empty_changes(entry):
+        problems.append(message)
+        first = first or key
     if problems:
         return CheckItem("code", label, False, problems[0], first)
     if not blocks:

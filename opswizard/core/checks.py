@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from . import kinds
-from .checklist import evaluate, missing_required
+from .checklist import evaluate, half_empty_changes, missing_required
 from .findings import Finding, Where
 from .model import EntryBase
 from .template import FIELD_BY_KEY, SECTIONS
@@ -30,6 +30,9 @@ def check_entry(entry: EntryBase) -> list[Finding]:
             found.append(Finding("warning",
                                  f"follow-up due {action.deadline!r} is not a YYYY-MM-DD date",
                                  where=Where.action(index)))
+    for section_key, message in half_empty_changes(entry):
+        found.append(Finding("warning", f"{message} (a change needs what was and what became)",
+                             where=Where.in_section(section_key)))
     level = "error" if entry.status == "final" else "warning"
     for section_key, field_key, label in missing_required(entry):
         where = Where.field(field_key) if field_key else Where.in_section(section_key)

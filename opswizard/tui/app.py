@@ -52,8 +52,19 @@ class OpsWizardApp(App[None]):
         self.path = path
         self.prefill = prefill or {}
         self.offer_recovery = offer_recovery
+        from .keyorder import KeyGate
+
+        self.key_gate = KeyGate(self)
+        """Keys reach the widget focused once the keys before them are handled."""
         self.journals_flushed: list[Path] = []
         """Journals written because the app is stopping with unsaved work (printed on exit)."""
+
+    async def on_event(self, event: events.Event) -> None:
+        """Keys from the terminal go through the key gate, one settled key at a time."""
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            await self.key_gate.offer(event, super().on_event)
+            return
+        await super().on_event(event)
 
     def on_mount(self) -> None:
         from ..core import journal

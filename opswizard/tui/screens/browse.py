@@ -11,7 +11,7 @@
 | `m` | Numbers over time: charts (and tables) of incidents, time to detect and resolve |
 | `i` | Import postmortems written in other layouts (a file or a folder) |
 | `c` `s` `t` `g` | Facets: category, severity, status, tag; `x` clears them |
-| `escape` | Clear the filter, then the facets; leave the filter box |
+| `escape` | Clear the filter and go back to the list, then clear the facets |
 | `f5`, `ctrl+r` | Reload the knowledge base |
 | `ctrl+p` | Command palette ("jump to entry" by title) |
 | `?`, `f1` / `q` | Help / quit |
@@ -271,9 +271,12 @@ class BrowseScreen(Screen[None]):
         self.query_one("#filter", Input).focus()
 
     def action_escape(self) -> None:
+        """The innermost first: the filter (cleared, and focus back to the table), then
+        the facets."""
         field = self.query_one("#filter", Input)
-        if field.value:
+        if field.value or field.has_focus:
             field.value = ""
+            self.query_one(EntryTable).focus()
         elif self.facets.active():
             self.facets = Facets()
         else:

@@ -7,7 +7,8 @@
 | `ctrl+s` | Save (as draft, or keep it final) |
 | `ctrl+f` | Save as final |
 | `ctrl+l` | Show or hide the checklist |
-| `escape`, `ctrl+q` | Close (asks first if there are unsaved changes) |
+| `escape` | Close (with unsaved changes: press it twice, then you are asked) |
+| `ctrl+q` | Close (asks first if there are unsaved changes) |
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
+from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Footer, Header, Static
 
@@ -325,6 +327,12 @@ class WizardScreen(WizardTools, Screen[Path | None]):
                 return
             try:
                 await self._ensure_editor(spec.key)
+            except NoMatches:
+                # The app is closing: Textual stopped composing the editor half-way. Drop
+                # it (a step opened later mounts it afresh) and stop premounting.
+                for half in self.query(f"#editor-{spec.key}"):
+                    await half.remove()
+                return
             except Exception:
                 if self.is_attached and self.is_running and not self.stopping:
                     raise
@@ -474,6 +482,16 @@ class WizardScreen(WizardTools, Screen[Path | None]):
 
     # -- closing --------------------------------------------------------------------------
     def action_close(self) -> None:
+        """Escape: close. With unsaved changes it takes a second Escape, pressed as the very
+        next key, to ask (a stray Escape meant for a dropdown never opens the dialog)."""
+        from ..escape import second_escape
+
+        self.apply_all()
+        self.refresh_state()
+        if self.dirty and not self.read_only_reason and not second_escape(self):
+            self.notify("Unsaved changes: press Escape again to close (you will be asked to "
+                        "save or discard), or ctrl+s to save.", title="Close?", timeout=4)
+            return
         self.close()
 
     def request_close(self) -> None:

@@ -2,6 +2,14 @@
 
 The editor works on the section's first fenced block; any further blocks and
 text between them are kept as they are (and said so).
+
+In a code area, Tab leaves it as it leaves any field; indentation has its own keys:
+
+| Key | Action |
+|---|---|
+| `tab` / `shift+tab` | Next / previous field (leave the code) |
+| `ctrl+]` | Indent the line (or the selected lines) by four spaces |
+| `ctrl+\\` | Dedent the line (or the selected lines) |
 """
 
 from __future__ import annotations
@@ -10,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from textual import on
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.content import Content
 from textual.widgets import Input, Static, TextArea
 
@@ -23,10 +32,63 @@ if TYPE_CHECKING:
     from ...core.model import EntryBase
 
 
+INDENT = "    "
+
+
+class CodeArea(TextArea):
+    """A TextArea for code: Tab moves on (as in every other field), ctrl+] and ctrl+\\
+    indent and dedent the line or the selected lines."""
+
+    BINDINGS = [
+        Binding("tab", "app.focus_next", "Next field", id="code.next", show=True),
+        Binding("shift+tab", "app.focus_previous", "Previous field", id="code.previous",
+                show=False),
+        Binding("ctrl+right_square_bracket", "indent", "Indent", key_display="ctrl+]",
+                id="code.indent", show=True),
+        Binding("ctrl+backslash", "dedent", "Dedent", key_display="ctrl+\\",
+                id="code.dedent", show=True),
+    ]
+
+    def __init__(self, text: str, id: str) -> None:
+        super().__init__(text, id=id, classes="code", soft_wrap=False, show_line_numbers=True,
+                         tab_behavior="focus")
+
+    def _rows(self) -> range:
+        start, end = self.selection
+        first, last = sorted((start[0], end[0]))
+        if last > first and max(start, end)[1] == 0:
+            last -= 1  # a selection ending at a line's start does not take that line
+        return range(first, last + 1)
+
+    def action_indent(self) -> None:
+        """Four spaces at the start of each line in the selection (or the cursor's line)."""
+        if self.read_only:
+            return
+        rows = self._rows()
+        (row, column) = self.cursor_location
+        for index in rows:
+            self.insert(INDENT, (index, 0), maintain_selection_offset=False)
+        self.move_cursor((row, column + len(INDENT)))
+
+    def action_dedent(self) -> None:
+        """Up to four leading spaces (or a tab) off each line in the selection."""
+        if self.read_only:
+            return
+        (row, column) = self.cursor_location
+        removed_here = 0
+        for index in self._rows():
+            text = self.document.get_line(index)
+            width = 1 if text.startswith("\t") else len(text) - len(text.lstrip(" "))
+            width = min(width, len(INDENT))
+            if width:
+                self.delete((index, 0), (index, width), maintain_selection_offset=False)
+                if index == row:
+                    removed_here = width
+        self.move_cursor((row, max(0, column - removed_here)))
+
+
 def _code_area(text: str, id: str) -> TextArea:
-    area = TextArea(text, id=id, classes="code", soft_wrap=False, show_line_numbers=True,
-                    tab_behavior="indent")
-    return area
+    return CodeArea(text, id)
 
 
 class CodeEditor(SectionEditor):

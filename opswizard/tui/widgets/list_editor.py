@@ -6,6 +6,7 @@
 | `backspace` on an empty item | Delete it |
 | `ctrl+up` / `ctrl+down` | Move the item up / down |
 | `ctrl+o` | Add an item at the end |
+| `ctrl+t` | In a follow-up: tick or untick it as done |
 
 Text that spans lines (or text kept as written) is edited in a TextArea, so no
 line of it is lost.
@@ -87,7 +88,9 @@ class ItemRow(Vertical):
             yield Static(Content("kept as written:"), classes="raw-note")
         with Horizontal():
             if isinstance(item, Action) and not item.raw:
-                yield Checkbox("", item.done, compact=True, tooltip="Done")
+                done = Checkbox("", item.done, compact=True, tooltip="Done (ctrl+t)")
+                done.can_focus = False  # Tab goes to the Action text; ctrl+t ticks it
+                yield done
                 yield _text_widget(item.text, "Action", "item-text")
                 owner = ItemInput(item.owner, placeholder="@owner", classes="item-owner",
                                   compact=True)
@@ -262,4 +265,16 @@ class ListEditor(SectionEditor):
 
 
 class ActionsEditor(ListEditor):
-    """Follow-up actions: done, text, owner and deadline on each row."""
+    """Follow-up actions: done, text, owner and deadline on each row.
+
+    Every row starts on its Action text; the done box has its own key, `ctrl+t`.
+    """
+
+    BINDINGS = [Binding("ctrl+t", "toggle_done", "Done", id="actions.done")]
+
+    def action_toggle_done(self) -> None:
+        """Tick or untick the follow-up the cursor is in."""
+        row = self._current_row()
+        if row is not None:
+            for box in row.query(Checkbox):
+                box.toggle()

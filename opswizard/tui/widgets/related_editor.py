@@ -14,6 +14,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
+from textual.message import Message
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
@@ -35,15 +36,41 @@ def match_prompt(match: Any) -> Content:
 
 
 class CandidateList(OptionList):
-    """Suggested related entries."""
+    """Suggested related entries: the first is highlighted, up and down stop at the ends."""
 
     BINDINGS = [Binding("x,delete", "skip", "Skip suggestion", id="related.skip")]
+
+    class Emptied(Message):
+        """The last suggestion was linked or skipped."""
+
+    def action_cursor_up(self) -> None:
+        """Up, stopping at the top (no wrap-around to the bottom)."""
+        if self.highlighted is None:
+            self.highlighted = 0 if self.option_count else None
+        elif self.highlighted > 0:
+            self.highlighted -= 1
+
+    def action_cursor_down(self) -> None:
+        """Down, stopping at the bottom (no wrap-around to the top)."""
+        if self.highlighted is None:
+            self.highlighted = 0 if self.option_count else None
+        elif self.highlighted < self.option_count - 1:
+            self.highlighted += 1
+
+    def drop(self, option_id: str) -> None:
+        """Remove a suggestion; keep one highlighted; say so when none is left."""
+        index = self.highlighted
+        self.remove_option(option_id)
+        if self.option_count:
+            self.highlighted = min(index or 0, self.option_count - 1)
+        else:
+            self.post_message(self.Emptied())
 
     def action_skip(self) -> None:
         if self.highlighted is not None:
             option = self.get_option_at_index(self.highlighted)
             if option.id is not None:
-                self.remove_option(option.id)
+                self.drop(option.id)
 
 
 class RelatedEditor(ListEditor):
@@ -83,8 +110,22 @@ class RelatedEditor(ListEditor):
         options = self.query_one(CandidateList)
         options.clear_options()
         options.add_options([Option(match_prompt(m), id=k) for k, m in self._matches.items()])
-        self.query_one("#candidates-title", Static).display = bool(matches)
-        options.display = bool(matches)
+        if matches:
+            options.highlighted = 0  # enter links the first at once, as the hint says
+        self._collapse(not matches)
+
+    def _collapse(self, empty: bool) -> None:
+        """Hide the suggestions box when it holds nothing (focus goes to the links)."""
+        options = self.query_one(CandidateList)
+        had_focus = options.has_focus
+        self.query_one("#candidates-title", Static).display = not empty
+        options.display = not empty
+        if empty and had_focus and self.rows:
+            self.rows[-1].first_input().focus()
+
+    @on(CandidateList.Emptied)
+    def _emptied(self) -> None:
+        self._collapse(True)
 
     @on(OptionList.OptionSelected, "#candidates")
     async def _accept(self, event: OptionList.OptionSelected) -> None:
@@ -98,5 +139,5 @@ class RelatedEditor(ListEditor):
         if empty:
             await empty[0].remove()
         await self.query_one("#rows").mount(ItemRow(self.spec.kind, Item(text=text)))
-        event.option_list.remove_option(event.option.id or "")
+        self.query_one(CandidateList).drop(event.option.id or "")
         self.changed()

@@ -2,8 +2,16 @@
 
 A thin adapter (STYLE.md, 11) over textual-autocomplete: the ranking is the core
 `Suggester`'s; it runs in a thread worker per keystroke, and a result that no
-longer matches what is typed is dropped. Keys: up/down to move, enter or tab to
-accept, escape to dismiss.
+longer matches what is typed is dropped.
+
+Suggestions never replace what was typed: only an explicit choice accepts one.
+
+| Key | Action |
+|---|---|
+| `down` / `up` | Move into the list and along it (no wrap-around; up from the top leaves it) |
+| `enter` | Accept the highlighted suggestion (only after moving into the list) |
+| `tab` | Move on, keeping what was typed |
+| `escape` | Dismiss the list (only the list) |
 """
 
 from __future__ import annotations
@@ -11,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from textual import work
+from textual import events, work
 from textual.content import Content
 from textual.geometry import Offset
 from textual.widgets import Input
@@ -34,6 +42,46 @@ class SuggestInput(AutoComplete):
         self._multi = multi
         self._limit = limit
         self._results: tuple[str, list[DropdownItem]] = ("", [])
+
+    # -- keys: an explicit choice only ------------------------------------------------------
+    def _listen_to_messages(self, event: events.Event) -> None:
+        """Keys of the target Input, seen after it handled them (see the table above)."""
+        if isinstance(event, Input.Changed):
+            self._handle_target_update()
+            return
+        if not isinstance(event, events.Key):
+            return
+        options = self.option_list
+        shown = bool(self.display) and options.option_count > 0
+        key = event.key
+        if key == "down" and options.option_count:
+            event.prevent_default()
+            event.stop()
+            if not shown:
+                self.action_show()
+            current = options.highlighted
+            options.highlighted = 0 if current is None else min(
+                current + 1, options.option_count - 1)
+        elif key == "up" and shown and options.highlighted is not None:
+            event.prevent_default()
+            event.stop()
+            current = options.highlighted
+            options.highlighted = None if current == 0 else current - 1
+        elif key == "enter" and shown and options.highlighted is not None:
+            event.prevent_default()
+            event.stop()
+            self._complete(option_index=options.highlighted)
+        elif key == "escape" and shown:
+            event.prevent_default()
+            event.stop()
+            self.action_hide()
+        elif key in ("tab", "shift+tab", "enter") and shown:
+            self.action_hide()  # moving on keeps what was typed
+
+    def _rebuild_options(self, target_state: TargetState, search_string: str) -> None:
+        """Nothing highlighted until the author moves into the list."""
+        super()._rebuild_options(target_state, search_string)
+        self.option_list.highlighted = None
 
     def _align_to_target(self) -> None:
         """Below the cursor when the dropdown fits there, else above it."""
@@ -70,9 +118,12 @@ class SuggestInput(AutoComplete):
             return
         head = state.text[: state.cursor_position]
         tail = state.text[state.cursor_position :]
-        kept = head.rsplit(",", 1)[0] + ", " if "," in head else ""
-        new_head = f"{kept}{value}, "
-        target.value = new_head + tail.lstrip(", ")
+        kept = head.rsplit(",", 1)[0].rstrip() + ", " if "," in head else ""
+        new_head = f"{kept}{value}"
+        rest = tail.lstrip(", ")
+        # No separator is added after the value: the author types `, ` for the next one,
+        # so a list never gets an empty item.
+        target.value = new_head + (f", {rest}" if rest.strip() else "")
         target.cursor_position = len(new_head)
 
     # -- matching: off the UI thread, stale results dropped --------------------------------

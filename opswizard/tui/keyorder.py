@@ -1,0 +1,143 @@
+"""Keys in order: each key reaches the widget that has focus once the previous key is done.
+
+Textual forwards a key to the focused widget by posting it to that widget's queue, and
+checks most bindings (Tab: next field) only when the key has bubbled back up to the app.
+Keys that arrive together (a fast typist, a slow machine, keys written to the terminal in
+one go) are all forwarded before the first Tab has moved focus, so the next field's text
+lands in the previous field. `KeyGate` holds every key that arrives while an earlier one is
+still being handled, and releases it once every message that key caused has been
+processed (its bubbling, the focus change, an item added below, a dialog opened).
+
+"Done" is decided by barriers, not by time: a round posts a callback behind everything
+queued at the app, the screen, the focused widget and its ancestors; the key has settled
+when two rounds in a row end with all those queues empty.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import deque
+from typing import TYPE_CHECKING
+
+from textual import events
+
+if TYPE_CHECKING:
+    from collections.abc import Awaitable, Callable
+
+    from textual.app import App
+    from textual.message_pump import MessagePump
+
+MAX_ROUNDS = 64
+"""A key whose effects keep the queues busy longer than this many rounds (a handler that
+keeps posting to itself) releases the next key anyway: keys are never held for ever."""
+
+
+def _busy(pump: MessagePump) -> bool:
+    """Whether a pump has work queued (keys from the terminal waiting at the app excepted:
+    they are the ones being held, and a long burst must not count as work)."""
+    queue = getattr(pump._message_queue, "_queue", None)  # asyncio.Queue's deque
+    if queue is None:
+        return pump.message_queue_size > 0
+    return any(not (isinstance(m, events.Key) and not m.is_forwarded) for m in queue)
+
+
+class KeyGate:
+    """Holds keys while an earlier key is still being handled; releases them in order.
+
+    The app calls `offer(event, dispatch)` for every key from the terminal; `dispatch` is
+    Textual's own handling (priority bindings, then forward to the focused widget).
+    """
+
+    def __init__(self, app: App[object]) -> None:
+        self.app = app
+        self.pending: deque[events.Key] = deque()
+        """Keys that arrived while an earlier key was settling, oldest first."""
+        self.busy = False
+        """True from a key's dispatch until its effects have settled."""
+        self.dispatched = 0
+        """How many keys have been dispatched: "was this the very next key?" needs no clock."""
+        self._dispatch: Callable[[events.Key], Awaitable[None]] | None = None
+        self._task: asyncio.Task[None] | None = None
+
+    async def offer(self, event: events.Key,
+                    dispatch: Callable[[events.Key], Awaitable[None]]) -> None:
+        """Handle a key now, or hold it until the keys before it have settled."""
+        self._dispatch = dispatch
+        if self.busy:
+            self.pending.append(event)
+            return
+        await self._run(event)
+
+    async def _run(self, event: events.Key) -> None:
+        self.busy = True
+        self.dispatched += 1
+        try:
+            assert self._dispatch is not None
+            await self._dispatch(event)
+        finally:
+            self._task = asyncio.create_task(self._settle())
+
+    async def _settle(self) -> None:
+        """Wait until the key's effects are processed, then release the next held key."""
+        try:
+            clean = 0
+            for _ in range(MAX_ROUNDS):
+                if await self._round():
+                    clean += 1
+                    if clean == 2:
+                        break
+                else:
+                    clean = 0
+        except Exception:  # noqa: BLE001 - the app closing: nothing left to order
+            pass
+        finally:
+            self.app.call_later(self._release)
+
+    def _pumps(self) -> list[MessagePump]:
+        app = self.app
+        pumps: list[MessagePump] = [app]
+        try:
+            screen = app.screen
+        except Exception:  # noqa: BLE001 - no screen (starting or closing)
+            return pumps
+        pumps.append(screen)
+        focused = screen.focused
+        if focused is not None:
+            pumps.extend(n for n in focused.ancestors_with_self if n is not screen
+                         and n is not app)
+        return pumps
+
+    async def _round(self) -> bool:
+        """One barrier round: True if every queue was empty when the last barrier ran."""
+        pumps = self._pumps()
+        left = 0
+        done = asyncio.Event()
+        empty = [True]
+
+        def barrier() -> None:
+            nonlocal left
+            left -= 1
+            if left == 0:
+                empty[0] = not any(_busy(p) for p in self._pumps())
+                done.set()
+
+        for pump in pumps:
+            if pump.call_later(barrier):
+                left += 1
+        if left == 0:
+            return True
+        await done.wait()
+        return empty[0]
+
+    async def _release(self) -> None:
+        """Dispatch the next held key (on the app's own queue), or open the gate."""
+        if self.pending:
+            await self._run(self.pending.popleft())
+        else:
+            self.busy = False
+
+    def clear(self) -> None:
+        """Forget held keys (the app is closing)."""
+        self.pending.clear()
+        if self._task is not None:
+            self._task.cancel()
