@@ -61,8 +61,14 @@ class OpsWizardApp(App[None]):
 
     async def on_event(self, event: events.Event) -> None:
         """Keys from the terminal go through the key gate, one settled key at a time."""
-        if isinstance(event, events.Key) and not event.is_forwarded:
-            await self.key_gate.offer(event, super().on_event)
+        if isinstance(event, events.Key):
+            if not event.is_forwarded:
+                await self.key_gate.offer(event, super().on_event)
+                return
+            try:  # a key back at the top after bubbling: its bindings run here
+                await super().on_event(event)
+            finally:
+                self.key_gate.finished(event)
             return
         await super().on_event(event)
 

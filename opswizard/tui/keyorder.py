@@ -8,6 +8,9 @@ lands in the previous field. `KeyGate` holds every key that arrives while an ear
 still being handled, and releases it once every message that key caused has been
 processed (its bubbling, the focus change, an item added below, a dialog opened).
 
+A printable character going to a text field needs no wait: the field consumes it and
+nothing moves, and the next key is queued behind it at the same widget.
+
 "Done" is decided by barriers, not by time: a round posts a callback behind everything
 queued at the app, the screen, the focused widget and its ancestors; the key has settled
 when two rounds in a row end with all those queues empty.
@@ -41,6 +44,16 @@ def _busy(pump: MessagePump) -> bool:
     return any(not (isinstance(m, events.Key) and not m.is_forwarded) for m in queue)
 
 
+def _typing_into_text(app: App[object], event: events.Key) -> bool:
+    """A printable key about to go to a text field (which consumes it and moves nothing)."""
+    from textual.widgets import Input, TextArea
+
+    if not event.is_printable or event.character in (None, "?"):
+        return False  # `?` may open the help (a priority binding checks where focus is)
+    focused = app.focused
+    return isinstance(focused, Input | TextArea) and not getattr(focused, "read_only", False)
+
+
 class KeyGate:
     """Holds keys while an earlier key is still being handled; releases them in order.
 
@@ -58,6 +71,7 @@ class KeyGate:
         """How many keys have been dispatched: "was this the very next key?" needs no clock."""
         self._dispatch: Callable[[events.Key], Awaitable[None]] | None = None
         self._task: asyncio.Task[None] | None = None
+        self._finished: events.Key | None = None
 
     async def offer(self, event: events.Key,
                     dispatch: Callable[[events.Key], Awaitable[None]]) -> None:
@@ -71,18 +85,35 @@ class KeyGate:
     async def _run(self, event: events.Key) -> None:
         self.busy = True
         self.dispatched += 1
+        typing = _typing_into_text(self.app, event)
         try:
             assert self._dispatch is not None
             await self._dispatch(event)
         finally:
-            self._task = asyncio.create_task(self._settle())
+            if typing:
+                # A character typed into a text field is consumed there and moves nothing:
+                # the next key, forwarded to the same widget's queue, comes after it anyway.
+                self.app.call_later(self._release)
+            else:
+                self._task = asyncio.create_task(self._settle(event))
 
-    async def _settle(self) -> None:
-        """Wait until the key's effects are processed, then release the next held key."""
+    def finished(self, event: events.Key) -> None:
+        """The app has handled `event` after it bubbled all the way up (bindings run)."""
+        self._finished = event
+
+    async def _settle(self, event: events.Key) -> None:
+        """Wait until the key's effects are processed, then release the next held key.
+
+        First the key itself: it is done once it was stopped on its way up, or once the
+        app has handled it at the top (where Tab's binding moves focus). Then what it
+        caused (focus events, an item added): two barrier rounds in a row find nothing
+        queued.
+        """
         try:
             clean = 0
             for _ in range(MAX_ROUNDS):
-                if await self._round():
+                tracked = self._finished is event or event._stop_propagation
+                if await self._round() and tracked:
                     clean += 1
                     if clean == 2:
                         break

@@ -33,7 +33,7 @@ from textual.containers import Container
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import DataTable, Footer, Header, Input, Markdown
+from textual.widgets import DataTable, Header, Input, Markdown
 from textual.worker import get_current_worker
 
 from ...core import catalog
@@ -46,6 +46,7 @@ from ...core.template import CATEGORIES, SEVERITIES, STATUSES
 from ..widgets.entry_preview import EntryPreview
 from ..widgets.entry_table import EntryTable
 from ..widgets.filter_bar import FilterBar
+from ..widgets.key_footer import KeyFooter
 from .browse_commands import EntryCommands
 from .facet_picker import FacetPicker
 from .related import RelatedScreen
@@ -132,7 +133,7 @@ class BrowseScreen(Screen[None]):
         with Container(id="panes"):
             yield EntryTable(id="entries")
             yield EntryPreview(id="preview", empty="Loading the knowledge base…")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.sub_title = clean_line(self.root.name)

@@ -14,11 +14,12 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Markdown
+from textual.widgets import Header, Markdown
 
 from ...core.catalog import Row
 from ...core.sanitize import clean_line
 from ..widgets.entry_preview import EntryPreview
+from ..widgets.key_footer import KeyFooter
 
 
 class EntryViewScreen(Screen[None]):
@@ -39,7 +40,7 @@ class EntryViewScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield EntryPreview(id="reader")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.sub_title = clean_line(self.row.key)

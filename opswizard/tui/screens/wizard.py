@@ -24,7 +24,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.css.query import NoMatches
 from textual.screen import Screen
-from textual.widgets import ContentSwitcher, Footer, Header, Static
+from textual.widgets import ContentSwitcher, Header, Static
 
 from ...core import journal, store
 from ...core.checklist import evaluate
@@ -37,6 +37,7 @@ from ...core.session import EditSession
 from ...core.template import SECTION_BY_KEY, SECTIONS
 from ..safe import fmt, line
 from ..widgets.checklist_panel import ChecklistPanel
+from ..widgets.key_footer import KeyFooter
 from ..widgets.related_editor import RelatedEditor
 from ..widgets.review_pane import ReviewPane
 from ..widgets.secrets_notice import SecretsNotice
@@ -132,7 +133,7 @@ class WizardScreen(WizardTools, Screen[Path | None]):
                 yield Static("", id="step-title")
                 yield ContentSwitcher(id="editors")
             yield ChecklistPanel(id="checklist")
-        yield Footer()
+        yield KeyFooter()
 
     def _show_read_only(self) -> None:
         """The banner saying why saving is disabled (empty when it is not)."""

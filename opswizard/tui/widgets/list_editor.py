@@ -39,6 +39,10 @@ if TYPE_CHECKING:
 class ItemInput(Input):
     """An Input that asks for its row to go when backspace is pressed on it empty."""
 
+    HELP_KEYS = (("Enter", "Add an item below this one"),
+                 ("Backspace", "On an empty item: delete it"))
+    """Keys the list handles for an item (not bindings: F1 lists them from here)."""
+
     class EmptyBackspace(Message):
         """Backspace on an empty item."""
 

@@ -39,6 +39,8 @@ class CandidateList(OptionList):
     """Suggested related entries: the first is highlighted, up and down stop at the ends."""
 
     BINDINGS = [Binding("x,delete", "skip", "Skip suggestion", id="related.skip")]
+    HELP_KEYS = (("Enter", "Link the highlighted entry"),
+                 ("Up / Down", "Move (stops at the top and the bottom)"))
 
     class Emptied(Message):
         """The last suggestion was linked or skipped."""

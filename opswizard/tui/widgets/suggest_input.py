@@ -35,6 +35,12 @@ Source = Callable[[str], list[Any]]
 class SuggestInput(AutoComplete):
     """Suggestions for one Input. `multi`: the Input holds a comma-separated list."""
 
+    HELP_KEYS = (("Down / Up", "Into the suggestions and along them"),
+                 ("Enter", "Take the highlighted suggestion"),
+                 ("Tab", "Move on, keeping what you typed"),
+                 ("Escape", "Hide the suggestions"))
+    """The keys of the suggestion list, listed by F1 when its field has the cursor."""
+
     def __init__(self, target: Input, source: Callable[[], Source | None], multi: bool = False,
                  limit: int = 8) -> None:
         super().__init__(target, candidates=None)

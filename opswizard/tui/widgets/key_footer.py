@@ -1,0 +1,91 @@
+"""A footer that keeps the keys people need most on screen at 80 columns.
+
+Textual's footer lists the focused widget's keys first and the app's last, so on a narrow
+terminal F1 and Escape fall off the right-hand end. This one orders them by need: help,
+Escape, the step keys, then the keys of the widget being edited (how to leave a code editor,
+the list-item keys), then the rest; below 100 columns it is compact, with shorter labels.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from textual import events
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import Footer
+
+NARROW = 100
+"""Below this many columns the footer is compact and uses the short labels."""
+
+SHORT = {"Save final": "Final", "Previous field": "Prev field", "Checklist": "List",
+         "Clear filter / back": "Back"}
+"""Shorter labels for a narrow footer (the help and the palette keep the full ones)."""
+
+_FIRST = ("help", "app.help")
+_STEPS = ("next_step", "previous_step")
+
+
+class KeyFooter(Footer):
+    """The footer, ordered by need: F1, Escape, step keys, the focused widget's keys."""
+
+    def _rank(self, node: Any, binding: Binding) -> int:
+        if binding.action in _FIRST:
+            return 0
+        if binding.key == "escape":
+            return 1
+        if binding.action in _STEPS:
+            return 2
+        if node is not self.screen and node is not self.app:
+            return 3
+        return 4
+
+    def _ordered(self) -> Iterator[tuple[Any, Binding, bool, str]]:
+        entries = [v for v in self.screen.active_bindings.values() if v[1].show]
+        order = sorted(range(len(entries)),
+                       key=lambda i: (self._rank(entries[i][0], entries[i][1]), i))
+        for i in order:
+            yield entries[i]
+
+    def compose(self) -> ComposeResult:
+        """Textual's footer, with the bindings reordered and, when narrow, shortened."""
+        if not self._bindings_ready:
+            return
+        from textual.widgets._footer import FooterKey
+
+        narrow = self.app.size.width < NARROW
+        seen: set[str] = set()
+        count = 0
+        keys = []
+        for _node, binding, enabled, tooltip in self._ordered():
+            if binding.action in seen:
+                continue
+            seen.add(binding.action)
+            label = SHORT.get(binding.description, binding.description) if narrow \
+                else binding.description
+            display = self.app.get_key_display(binding)
+            if display.startswith("ctrl+"):
+                display = "^" + display.removeprefix("ctrl+")
+            keys.append(FooterKey(binding.key, display, label,
+                                  binding.action, disabled=not enabled,
+                                  tooltip=tooltip).data_bind(compact=Footer.compact))
+            count += 1
+        self.styles.grid_size_columns = max(count, 1)
+        yield from keys
+        if self.show_command_palette and self.app.ENABLE_COMMAND_PALETTE:
+            try:
+                _node, binding, enabled, tooltip = self.screen.active_bindings[
+                    self.app.COMMAND_PALETTE_BINDING]
+            except KeyError:
+                return
+            yield FooterKey(binding.key, self.app.get_key_display(binding),
+                            binding.description, binding.action,
+                            classes="-command-palette", disabled=not enabled,
+                            tooltip=binding.tooltip or binding.description)
+
+    def on_mount(self) -> None:
+        self.compact = self.app.size.width < NARROW
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.compact = self.app.size.width < NARROW
