@@ -147,7 +147,6 @@ FAILURES: list[tuple[str, Mutation, str, str]] = [
     ]), "1 follow-up lacks an owner; 1 follow-up lacks a deadline; 1 deadline not a YYYY-MM-DD "
         "date", "follow_up_actions"),
     ("tagged", _tags([]), "no tags yet", "issue_summary"),
-    ("tagged", _set(category="outage"), "no valid category yet", "issue_summary"),
     ("related", _items("related_issues", []), "no related issues linked", "related_issues"),
     ("related", _items("related_issues", [Item(label="Pool sizing", text="Similar last year")]),
      "related issues are named but not linked", "related_issues"),
@@ -167,6 +166,15 @@ def test_each_item_fails_with_its_reason(key: str, change: Mutation, reason: str
     change(entry)
     assert _only_failing(entry, key) == reason
     assert item(entry, key).section == section
+
+
+def test_an_invalid_category_fails_required_naming_it_and_tagged() -> None:
+    """A field error is never "completed": the required item names the field."""
+    entry = complete()
+    _set(category="outage")(entry)
+    failing = {i.key: i.reason for i in evaluate(entry).failing()}
+    assert failing == {"required": "1 field invalid: Category",
+                       "tagged": "no valid category yet"}
 
 
 def test_every_item_has_a_failing_case() -> None:
