@@ -28,6 +28,7 @@ import asyncio
 import os
 import sys
 import tempfile
+import time
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -57,12 +58,13 @@ Shot = Callable[[OpsWizardApp, Pilot], Awaitable[None]]
 
 
 async def wait_for(pilot: Pilot, condition: Callable[[], object], what: str,
-                   tries: int = 500) -> None:
-    for _ in range(tries):
-        if condition():
-            return
+                   timeout: float = 300.0) -> None:
+    """Wait for a condition, never for a time: a loaded machine only makes it slower."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"screenshots: timed out waiting for {what}")
         await pilot.pause(0.01)
-    raise RuntimeError(f"screenshots: timed out waiting for {what}")
 
 
 async def settle(pilot: Pilot) -> None:
@@ -85,7 +87,12 @@ async def browser(app: OpsWizardApp, pilot: Pilot) -> None:
         if row is None or table.cursor_row == screen.shown.index(row):
             break
         await pilot.press("down")
-    await pilot.pause(0.3)  # the preview follows the cursor after a short delay
+
+    def previewed() -> bool:  # the preview follows the cursor after a short delay
+        heads = app.screen.query("#preview-head")
+        return bool(heads) and BROWSE_TITLE in str(getattr(heads.first(), "content", ""))
+
+    await wait_for(pilot, previewed, "the preview of the chosen entry")
 
 
 async def _wizard_ready(app: OpsWizardApp, pilot: Pilot) -> Any:
@@ -124,13 +131,19 @@ async def validation(app: OpsWizardApp, pilot: Pilot) -> None:
 async def checklist(app: OpsWizardApp, pilot: Pilot) -> None:
     await _wizard_ready(app, pilot)
     await settle(pilot)
+    screen = app.screen
     await pilot.press("ctrl+n", "ctrl+n")  # Root Cause Analysis
+    await wait_for(pilot, lambda: getattr(screen, "current", "") == "root_cause_analysis",
+                   "the Root Cause Analysis step")
 
 
 async def review(app: OpsWizardApp, pilot: Pilot) -> None:
     await _wizard_ready(app, pilot)
     await settle(pilot)
+    screen = app.screen
     await pilot.press("ctrl+r")
+    await wait_for(pilot, lambda: getattr(screen, "current", "") == "review"
+                   and screen.query("#review"), "the review")
 
 
 async def _from_browser(app: OpsWizardApp, pilot: Pilot, key: str, ready: str) -> Any:
