@@ -89,6 +89,8 @@ class KeyGate:
         try:
             assert self._dispatch is not None
             await self._dispatch(event)
+            if not event.is_forwarded:
+                self._finished = event  # handled at the app itself (a priority binding)
         finally:
             if typing:
                 # A character typed into a text field is consumed there and moves nothing:
