@@ -60,7 +60,16 @@ class OpsWizardApp(App[None]):
         """Journals written because the app is stopping with unsaved work (printed on exit)."""
 
     async def on_event(self, event: events.Event) -> None:
-        """Keys from the terminal go through the key gate, one settled key at a time."""
+        """Keys from the terminal go through the key gate, one settled key at a time.
+
+        Pasted text is cleaned before any field sees it: escape sequences (OSC 52, CSI),
+        other control characters and bidi overrides never enter an entry (RELIABILITY 32)."""
+        if isinstance(event, events.Paste) and not event.is_forwarded:
+            from ..core.sanitize import strip_controls
+
+            cleaned = strip_controls(event.text)
+            if cleaned != event.text:
+                event = events.Paste(cleaned)
         if isinstance(event, events.Key):
             if not event.is_forwarded:
                 await self.key_gate.offer(event, super().on_event)
@@ -139,17 +148,6 @@ class OpsWizardApp(App[None]):
             self.flush_journals()
         finally:
             super()._handle_exception(error)
-
-    async def on_event(self, event: events.Event) -> None:
-        """Pasted text is cleaned before any field sees it: escape sequences (OSC 52, CSI),
-        other control characters and bidi overrides never enter an entry (RELIABILITY 32)."""
-        if isinstance(event, events.Paste) and not event.is_forwarded:
-            from ..core.sanitize import strip_controls
-
-            cleaned = strip_controls(event.text)
-            if cleaned != event.text:
-                event = events.Paste(cleaned)
-        await super().on_event(event)
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """Every action of the current screen is in the palette, named as in its footer,
