@@ -55,6 +55,7 @@ AS_OF = "2026-06-01"
 
 Pilot = Any
 Shot = Callable[[OpsWizardApp, Pilot], Awaitable[None]]
+QUIET = 0.6  # seconds: longer than the longest debounce on any screen
 
 
 async def wait_for(pilot: Pilot, condition: Callable[[], object], what: str,
@@ -213,8 +214,23 @@ async def take(name: str, mode: str, shot: Shot) -> str:
         async with app.run_test(size=SIZE) as pilot:
             await pilot.pause()
             await shot(app, pilot)
-            await settle(pilot)
-            return app.export_screenshot(title=f"opswizard: {name.removesuffix('.svg')}")
+            return await steady_screenshot(app, pilot, f"opswizard: {name.removesuffix('.svg')}")
+
+
+async def steady_screenshot(app: OpsWizardApp, pilot: Pilot, title: str) -> str:
+    """The screen once it stops changing: debounced checks (code, secrets, suggestions, the
+    journal) fire late on a loaded machine, so export until two exports, QUIET seconds
+    apart with every worker done, are the same."""
+    await settle(pilot)
+    svg = app.export_screenshot(title=title)
+    for _ in range(40):
+        await pilot.pause(QUIET)
+        await settle(pilot)
+        again = app.export_screenshot(title=title)
+        if again == svg:
+            return svg
+        svg = again
+    return svg
 
 
 async def generate_async(out: Path) -> list[Path]:
