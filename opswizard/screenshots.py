@@ -34,6 +34,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from textual.widgets import Input, TextArea
+
 from . import demo
 from .tui.app import OpsWizardApp
 
@@ -220,7 +222,11 @@ async def take(name: str, mode: str, shot: Shot) -> str:
 async def steady_screenshot(app: OpsWizardApp, pilot: Pilot, title: str) -> str:
     """The screen once it stops changing: debounced checks (code, secrets, suggestions, the
     journal) fire late on a loaded machine, so export until two exports, QUIET seconds
-    apart with every worker done, are the same."""
+    apart with every worker done, are the same. Cursors stop blinking (a blink is timing)."""
+    for field in app.screen.query(Input):
+        field.cursor_blink = False
+    for area in app.screen.query(TextArea):
+        area.cursor_blink = False
     await settle(pilot)
     svg = app.export_screenshot(title=title)
     for _ in range(40):
