@@ -56,3 +56,33 @@ async def test_secret_is_marked_redacted_in_place_and_gone_from_the_journal(
                    for p in written)
         await until(pilot, lambda: len(screen.editors()) == len(SECTIONS))
         assert KEY not in screen.session.text()
+
+
+async def test_the_wizard_finds_every_seeded_secret_and_no_lookalike(
+        kb: Path, state_dirs: Path) -> None:
+    """The corpus of tests/fixtures/secrets pasted into Additional Notes: the wizard's notice
+    lists exactly the seeded secrets (kind by kind), and nothing for the lookalikes."""
+    from textual.widgets import TextArea
+
+    from tests.test_secrets import CORPUS, SEEDED
+
+    app = OpsWizardApp(kb, mode="new")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        assert isinstance(screen, WizardScreen)
+        await screen.show_step("additional_notes")
+        await until(pilot, lambda: bool(screen.query("#editor-additional_notes #prose")))
+        area = screen.query_one("#editor-additional_notes #prose", TextArea)
+        notice = screen.query_one(SecretsNotice)
+        area.focus()
+        # the lookalikes and one real key after them: once the key is listed, the whole text
+        # was scanned, and it must be the only finding
+        area.load_text((CORPUS / "lookalikes.md").read_text() + f"\nboot log: {KEY}\n")
+        area.insert(" ")  # an edit, as typing or a paste makes
+        await until(pilot, lambda: bool(notice.findings), tries=1200)
+        assert [f.kind for f in notice.findings] == ["aws-access-key"]
+        area.load_text((CORPUS / "seeded.md").read_text())
+        area.insert(" ")
+        await until(pilot, lambda: len(notice.findings) == len(SEEDED), tries=1200)
+        assert sorted(f.kind for f in notice.findings) == sorted(k for k, _ in SEEDED)
+        assert notice.has_class("-shown")
