@@ -17,9 +17,8 @@ import click
 from . import __version__
 from .commands._shared import kb_option
 from .commands._shared import kb_root as _root
-from .core import backlinks, codecheck, secrets, store
+from .core import backlinks, store
 from .core.findings import Finding
-from .core.parse import MAX_FILE_BYTES
 from .core.sanitize import clean, clean_line, dumps
 from .core.template import CATEGORIES, SEVERITIES, STATUSES
 
@@ -131,6 +130,9 @@ def validate(
     printed as `PATH:LINE: error|warning: message`. Exits 1 if anything was
     found, 0 if all is well. A broken file is a finding, never a crash.
     """
+    from .core import codecheck, secrets  # not at start-up: they need the parser and YAML
+    from .core.parse import MAX_FILE_BYTES
+
     targets = list(paths) or [_root(ctx, kb)]
     report: list[dict[str, Any]] = []
     errors = warnings = files = 0
