@@ -67,7 +67,9 @@ class WizardScreen(WizardTools, Screen[Path | None]):
         "code block that does not parse says why under it once you stop typing. F4 opens "
         "the focused field, list item or code block in your $VISUAL/$EDITOR, F6 the whole "
         "entry (read back when the editor exits). After a save that added a Related Issues "
-        "link, the wizard offers to add the link back in the other entry."
+        "link, the wizard offers to add the link back in the other entry. With a screen "
+        "reader or a dumb terminal, `opswizard new --plain` asks the same questions one line "
+        "at a time."
     )
     BINDINGS = [
         Binding("ctrl+n", "next_step", "Next", id="wizard.next", priority=True),
