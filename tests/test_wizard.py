@@ -347,7 +347,10 @@ async def test_keys_typed_fast_after_next_land_in_the_new_step(kb: Path) -> None
         for key in ["ctrl+n", *"abc", "ctrl+n", *"de"]:
             app.post_message(events.Key(key, key if len(key) == 1 else None))
         await app.workers.wait_for_complete()
-        await pilot.pause(0.3)
+        gate = app.key_gate
+        await pilot.pause()
+        await until(pilot, lambda: not gate.busy and not gate.pending, "keys all handled")
+        await pilot.pause()
         screen = wizard(app)
         assert screen.query_one("#field-system_state", Input).value == "abc"
         assert screen.query_one("#field-primary_cause", Input).value == "de"

@@ -13,7 +13,9 @@ nothing moves, and the next key is queued behind it at the same widget.
 
 "Done" is decided by barriers, not by time: a round posts a callback behind everything
 queued at the app, the screen, the focused widget and its ancestors; the key has settled
-when two rounds in a row end with all those queues empty.
+when two rounds in a row end with all those queues empty and the screen has no layout
+pending (Tab orders focus by where widgets are, so a row just added must have its place
+before the Tab typed into it is handled).
 """
 
 from __future__ import annotations
@@ -33,6 +35,15 @@ if TYPE_CHECKING:
 MAX_ROUNDS = 64
 """A key whose effects keep the queues busy longer than this many rounds (a handler that
 keeps posting to itself) releases the next key anyway: keys are never held for ever."""
+
+
+LAYOUT_POLL = 0.004
+"""How often a settling key looks whether the screen has laid out its new widgets (the
+screen does so on its update timer, about every 1/60 s)."""
+
+MAX_LAYOUT_WAITS = 250
+"""At most about a second of waiting for a layout that never comes (the screen stopped
+updating): the next key goes anyway."""
 
 
 def _busy(pump: MessagePump) -> bool:
@@ -113,9 +124,17 @@ class KeyGate:
         """
         try:
             clean = 0
+            layout_waits = 0
             for _ in range(MAX_ROUNDS):
                 tracked = self._finished is event or event._stop_propagation
                 if await self._round() and tracked:
+                    if self._layout_pending() and layout_waits < MAX_LAYOUT_WAITS:
+                        # Widgets just mounted have no place yet, and Tab orders focus by
+                        # place: the next key waits for the screen's next layout.
+                        layout_waits += 1
+                        clean = 0
+                        await asyncio.sleep(LAYOUT_POLL)
+                        continue
                     clean += 1
                     if clean == 2:
                         break
@@ -125,6 +144,16 @@ class KeyGate:
             pass
         finally:
             self.app.call_later(self._release)
+
+    def _layout_pending(self) -> bool:
+        """The current screen will lay its widgets out again on its next update."""
+        app = self.app
+        try:
+            screen = app.screen
+        except Exception:  # noqa: BLE001 - no screen (starting or closing)
+            return False
+        return bool(getattr(screen, "_layout_required", False)) and screen.is_current \
+            and not getattr(app, "_batch_count", 0)
 
     def _pumps(self) -> list[MessagePump]:
         app = self.app

@@ -298,8 +298,12 @@ class WizardScreen(WizardTools, Screen[Path | None]):
             title.update(Content.assemble((f"{step_number}/{len(STEPS)} ", "dim"),
                                           (spec.heading, "bold")))
             editor_id = f"editor-{key}"
-            if not self.query(f"#{editor_id}"):
-                self.set_focus(None)  # no key may land in the step being left while we mount
+            found = self.query(f"#{editor_id}")
+            if not found or not found.first(SectionEditor).ready:
+                # Not mounted, or mounted by the background premount and still loading:
+                # wait for it (its load would overwrite keys typed into it meanwhile), and
+                # let no key land in the step being left.
+                self.set_focus(None)
                 await self._ensure_editor(key)
             switcher.current = editor_id
             for related in self.query(f"#{editor_id}").results(RelatedEditor):
