@@ -24,6 +24,7 @@ from opswizard.core.index import (
     record_from_entry,
     terms,
 )
+from opswizard.core.links import related_issue_item, related_link
 from opswizard.core.model import new_entry
 from opswizard.core.parse import parse_bytes
 from opswizard.core.render import render_bytes
@@ -115,15 +116,13 @@ def test_record_round_trips_through_a_dict() -> None:
 def test_index_add_and_remove_bump_the_version(index: KnowledgeIndex) -> None:
     copy = KnowledgeIndex(index.records)
     before = copy.version
-    suggester = sg.suggester(copy)
     copy.add(make_record("new.md", title="Brand New", tags=["quasar"], date="2030-01-01"))
     assert copy.version > before
     assert copy.records[0].path == "new.md"
-    assert sg.suggester(copy) is not suggester
-    assert values(sg.tags(copy, "quas")) == ["quasar"]
+    assert values(sg.Suggester(copy).tags("quas")) == ["quasar"]
     copy.remove("new.md")
     assert copy.get("new.md") is None
-    assert sg.tags(copy, "quas") == []
+    assert sg.Suggester(copy).tags("quas") == []
 
 
 def test_terms_stem_and_drop_stop_words() -> None:
@@ -138,24 +137,24 @@ def test_terms_stem_and_drop_stop_words() -> None:
     "typed", ["conn pool", "Conn Pool", "conn-pool", "conn_pool", "connection pool", "con"]
 )
 def test_conn_pool_finds_connection_pool_first(index: KnowledgeIndex, typed: str) -> None:
-    assert values(sg.tags(index, typed))[0] == "connection-pool"
+    assert values(sg.Suggester(index).tags(typed))[0] == "connection-pool"
 
 
 def test_tags_rank_by_use_count_among_equal_matches(index: KnowledgeIndex) -> None:
-    found = sg.tags(index, "")
+    found = sg.Suggester(index).tags("")
     assert found[0].value == "latency" and found[0].count == 5
-    assert values(sg.tags(index, "lat"))[0] == "latency"
+    assert values(sg.Suggester(index).tags("lat"))[0] == "latency"
 
 
 def test_tags_forgive_typos_and_words_out_of_order(index: KnowledgeIndex) -> None:
-    assert values(sg.tags(index, "kafak"))[0] == "kafka"
-    assert values(sg.tags(index, "pool"))[0] == "connection-pool"
-    assert values(sg.tags(index, "db time"))[0] == "db-timeout"
+    assert values(sg.Suggester(index).tags("kafak"))[0] == "kafka"
+    assert values(sg.Suggester(index).tags("pool"))[0] == "connection-pool"
+    assert values(sg.Suggester(index).tags("db time"))[0] == "db-timeout"
 
 
 def test_tags_limit_and_nothing_for_nonsense(index: KnowledgeIndex) -> None:
-    assert len(sg.tags(index, "", limit=3)) == 3
-    assert sg.tags(index, "zzqx") == []
+    assert len(sg.Suggester(index).tags("", limit=3)) == 3
+    assert sg.Suggester(index).tags("zzqx") == []
 
 
 @pytest.mark.parametrize(
@@ -171,30 +170,30 @@ def test_tags_limit_and_nothing_for_nonsense(index: KnowledgeIndex) -> None:
     ],
 )
 def test_near_duplicate_tag_warns(index: KnowledgeIndex, new: str, existing: str) -> None:
-    assert sg.near_duplicate_tag(index, new) == existing
+    assert sg.Suggester(index).near_duplicate_tag(new) == existing
 
 
 @pytest.mark.parametrize(
     "new", ["connection-pool", "Connection_Pool", "kafka", "brand-new-thing", "tls-cert", "p95"]
 )
 def test_no_near_duplicate(index: KnowledgeIndex, new: str) -> None:
-    assert sg.near_duplicate_tag(index, new) is None
+    assert sg.Suggester(index).near_duplicate_tag(new) is None
 
 
 # -- services and owners -----------------------------------------------------------------------
 def test_services_suggested_by_usual_spelling_and_count(index: KnowledgeIndex) -> None:
-    assert values(sg.services(index, "pg"))[0] == "pgbouncer"
-    assert values(sg.services(index, "memory serv"))[0] == "Memory Service"
-    assert values(sg.services(index, "memory_service"))[0] == "Memory Service"
-    assert values(sg.services(index, "pay"))[0] == "payments-api"
-    top = sg.services(index, "")
+    assert values(sg.Suggester(index).services("pg"))[0] == "pgbouncer"
+    assert values(sg.Suggester(index).services("memory serv"))[0] == "Memory Service"
+    assert values(sg.Suggester(index).services("memory_service"))[0] == "Memory Service"
+    assert values(sg.Suggester(index).services("pay"))[0] == "payments-api"
+    top = sg.Suggester(index).services("")
     assert (top[0].value, top[0].count) == ("payments-api", 4)
 
 
 def test_owners_suggested(index: KnowledgeIndex) -> None:
-    assert values(sg.owners(index, "@d")) == ["@dana"]
-    assert values(sg.owners(index, "pri")) == ["@priya"]
-    assert set(values(sg.owners(index, "")[:2])) == {"@dana", "@li"}
+    assert values(sg.Suggester(index).owners("@d")) == ["@dana"]
+    assert values(sg.Suggester(index).owners("pri")) == ["@priya"]
+    assert set(values(sg.Suggester(index).owners("")[:2])) == {"@dana", "@li"}
 
 
 # -- related and similar -----------------------------------------------------------------------
@@ -216,7 +215,7 @@ def test_shared_service_and_symptoms_beat_a_shared_title_word() -> None:
         title="Pool Exhaustion on pgbouncer", related_services="pgbouncer",
         symptoms="connection timeouts and clients waiting",
     )
-    found = sg.related(index, draft)
+    found = sg.Suggester(index).related(draft)
     assert titles(found)[:2] == ["Checkout Outage", "PgBouncer Connection Pool Exhaustion Drill "
                                  "Outcome"]
     assert found[0].score > found[1].score
@@ -231,7 +230,7 @@ def test_related_over_the_fixture_kb(index: KnowledgeIndex) -> None:
         primary_cause="pool size too small for the batch workers",
     )
     draft.tags = ["connection-pool"]
-    found = sg.related(index, draft, limit=3)
+    found = sg.Suggester(index).related(draft, limit=3)
     assert found[0].record.title == "PgBouncer Client Queue Saturation During Batch Import"
     assert "same services: pgbouncer, payments-api" in found[0].reason
     assert "similar symptoms" in found[0].reason
@@ -242,26 +241,28 @@ def test_related_over_the_fixture_kb(index: KnowledgeIndex) -> None:
 
 def test_related_excludes_the_entry_itself(index: KnowledgeIndex) -> None:
     record = next(r for r in index if r.title == POOL_TITLE)
-    found = sg.related(index, record)
+    found = sg.Suggester(index).related(record)
     assert POOL_TITLE not in titles(found)
     loaded = store.load(Path(record.path))
-    found = sg.related(index, loaded.entry, exclude_path=record.path)
+    found = sg.Suggester(index).related(loaded.entry, exclude_path=record.path)
     assert POOL_TITLE not in titles(found)
     assert found and "same services: Memory Service" in found[0].reason
 
 
 def test_related_for_an_empty_draft_is_empty(index: KnowledgeIndex) -> None:
-    assert sg.related(index, new_entry()) == []
+    assert sg.Suggester(index).related(new_entry()) == []
 
 
 def test_similar_finds_a_recurrence(index: KnowledgeIndex) -> None:
-    found = sg.similar(index, "Kafka consumer lag", "lag growing on order events", ["kafka"])
+    found = sg.Suggester(index).similar(
+        "Kafka consumer lag", "lag growing on order events", ["kafka"]
+    )
     assert found[0].record.title == "Kafka Consumer Lag on Order Events"
     assert found[0].reason.startswith("same service: kafka")
 
 
 def test_similar_while_typing_a_partial_word(index: KnowledgeIndex) -> None:
-    found = sg.similar(index, "Certificate exp")
+    found = sg.Suggester(index).similar("Certificate exp")
     assert found[0].record.title == "Internal Gateway TLS Certificate Expired"
 
 
@@ -279,38 +280,38 @@ def test_similar_while_typing_a_partial_word(index: KnowledgeIndex) -> None:
     ],
 )
 def test_search_finds_the_right_entry(index: KnowledgeIndex, query: str, title: str) -> None:
-    hits = sg.search(index, query)
+    hits = sg.Suggester(index).search(query)
     assert hits[0][0].title == title
     assert isinstance(hits[0][0], Record) and 0 < hits[0][1] <= 100
 
 
 def test_search_while_typing_prefixes(index: KnowledgeIndex) -> None:
     for typed in ("pool exh", "pool exhaus", "pgbounc"):
-        assert sg.search(index, typed), typed
-    assert sg.search(index, "pool exh")[0][0].title == POOL_TITLE
+        assert sg.Suggester(index).search(typed), typed
+    assert sg.Suggester(index).search("pool exh")[0][0].title == POOL_TITLE
 
 
 def test_search_with_nothing_matching(index: KnowledgeIndex) -> None:
-    assert sg.search(index, "qqqzzz") == []
-    assert sg.search(index, "") == []
+    assert sg.Suggester(index).search("qqqzzz") == []
+    assert sg.Suggester(index).search("") == []
 
 
 def test_search_and_related_in_other_scripts() -> None:
     german = make_record("de.md", title="Störung der Datenbank", symptoms="Verbindungsfehler")
     chinese = make_record("zh.md", title="数据库 超时", symptoms="连接池 耗尽")
     index = KnowledgeIndex([german, chinese])
-    assert sg.search(index, "störung")[0][0].path == "de.md"
-    assert sg.search(index, "连接池")[0][0].path == "zh.md"
-    assert titles(sg.similar(index, "数据库 超时"))[0] == "数据库 超时"
+    assert sg.Suggester(index).search("störung")[0][0].path == "de.md"
+    assert sg.Suggester(index).search("连接池")[0][0].path == "zh.md"
+    assert titles(sg.Suggester(index).similar("数据库 超时"))[0] == "数据库 超时"
 
 
 def test_an_empty_knowledge_base_suggests_nothing() -> None:
     index = KnowledgeIndex([])
-    assert sg.tags(index, "") == [] and sg.tags(index, "conn") == []
-    assert sg.services(index, "pg") == [] and sg.owners(index, "@") == []
-    assert sg.near_duplicate_tag(index, "conn-pool") is None
-    assert sg.search(index, "pool") == []
-    assert sg.related(index, new_entry(title="Pool", related_services="pgbouncer")) == []
+    assert sg.Suggester(index).tags("") == [] and sg.Suggester(index).tags("conn") == []
+    assert sg.Suggester(index).services("pg") == [] and sg.Suggester(index).owners("@") == []
+    assert sg.Suggester(index).near_duplicate_tag("conn-pool") is None
+    assert sg.Suggester(index).search("pool") == []
+    assert sg.Suggester(index).related(new_entry(title="Pool", related_services="pgbouncer")) == []
 
 
 # -- related issue links -----------------------------------------------------------------------
@@ -321,7 +322,7 @@ def test_related_issue_item_is_a_relative_link_the_checklist_accepts(tmp_path: P
         title="Memory Service Connection Pool Exhaustion",
     )
     new_file = root / "issues/pgbouncer/ops-learning-2025-08-01-00-00-00-issue-y.md"
-    item = sg.related_issue_item(new_file, target)
+    item = related_issue_item(new_file, target)
     assert item.label is None
     assert item.text == (
         "[Memory Service Connection Pool Exhaustion]"
@@ -338,7 +339,7 @@ def test_related_issue_item_is_a_relative_link_the_checklist_accepts(tmp_path: P
 
 def test_related_link_escapes_what_would_break_it(tmp_path: Path) -> None:
     relative = make_record("procedures/my notes (old).md", title="A [draft]\nentry")
-    link = sg.related_link(tmp_path / "kb/issues/x/new.md", relative, root=tmp_path / "kb")
+    link = related_link(tmp_path / "kb/issues/x/new.md", relative, root=tmp_path / "kb")
     assert link == "[A (draft) entry](../../procedures/my%20notes%20%28old%29.md)"
 
 

@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING
 from urllib.parse import quote, unquote
 
 if TYPE_CHECKING:  # pragma: no cover - the model (pydantic) is not needed to link
-    from .model import EntryBase
+    from .index import Record
+    from .model import EntryBase, Item
 
 # `[text](target)` or `[text](<target> "title")`; images (`![...]`) are not links to entries.
 # No `[` in the text and no `]` in the target: the scans cannot overlap (linear on `[[[[...`).
@@ -120,6 +121,25 @@ def markdown_link(to_path: Path, title: str, from_path: Path) -> str:
     title = " ".join(title.split()) or to_path.stem
     title = title.replace("[", "(").replace("]", ")")
     return f"[{title}]({quote(str(relative), safe='/')})"
+
+
+def related_link(from_path: str | Path, to_record: Record, root: Path | None = None) -> str:
+    """`[Target Title](relative/path.md)`, relative to the folder of `from_path` (the new
+    entry's file). A record path that is relative is taken from `root`."""
+    target = Path(to_record.path)
+    if not target.is_absolute() and root is not None:
+        target = root / target
+    return markdown_link(target, to_record.title, Path(from_path))
+
+
+def related_issue_item(from_path: str | Path, to_record: Record, root: Path | None = None) -> Item:
+    """The Related Issues line for a link to `to_record`: `Item(label=None,
+    text="[Target Title](../../issues/memory-service/ops-learning-....md)")`, a working link
+    on any git host (POSIX separators, percent-encoded) that the checklist's "Related issues
+    are linked" item accepts."""
+    from .model import Item  # pydantic: `opswizard search` does not need it
+
+    return Item(text=related_link(from_path, to_record, root))
 
 
 def replace_href(text: str, old: str, new: str) -> str:

@@ -2,7 +2,7 @@
 
 `Suggestions.open(root)` brings the index up to date and gives:
 - `tags`, `services`, `owners`, `near_duplicate_tag`: completions of a field, kept in
-  memory (`suggest.Completer`: a keystroke costs one rapidfuzz call, never a query);
+  memory (`complete.Completer`: a keystroke costs one rapidfuzz call, never a query);
 - `related`, `similar`: past entries like the one being written, ranked by the one
   search (`search.Search`), so they rank as the browser's filter and `opswizard search`
   do. Each is a `suggest.Match` whose `record` is the entry's `index.Record`.
@@ -15,10 +15,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .bulkparse import Progress
+from .complete import FieldCompletions, Suggestion
 from .index import KnowledgeIndex, Record
 from .kbdb import KbIndex
 from .search import Hit, Search
-from .suggest import Match, Suggester, Suggestion
+from .suggest import Match
 
 if TYPE_CHECKING:  # pragma: no cover
     from .model import EntryBase
@@ -58,7 +59,7 @@ class Suggestions:
     def __init__(self, search: Search) -> None:
         self.search = search
         self.index = _counts(search.kb)
-        self.fields = Suggester(self.index)
+        self.fields = FieldCompletions(self.index)
 
     @classmethod
     def open(cls, root: Path, progress: Progress | None = None) -> Suggestions:

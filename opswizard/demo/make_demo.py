@@ -24,11 +24,11 @@ from pathlib import Path
 from typing import Any
 
 from opswizard.core.index import make_record
+from opswizard.core.links import related_issue_item
 from opswizard.core.model import Action, EntryBase, Fence, Item, new_entry
 from opswizard.core.naming import relative_path
 from opswizard.core.parse import parse_bytes
 from opswizard.core.render import render_bytes
-from opswizard.core.suggest import related_issue_item
 
 HERE = Path(__file__).parent
 KB = HERE / "kb"

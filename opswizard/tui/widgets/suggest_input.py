@@ -29,7 +29,7 @@ from textual_autocomplete import AutoComplete, DropdownItem, TargetState
 from ...core.sanitize import clean_line
 
 Source = Callable[[str], list[Any]]
-"""Given what is typed, suggestions with `.value` and `.count` (core.suggest.Suggestion)."""
+"""Given what is typed, suggestions with `.value` and `.count` (core.complete.Suggestion)."""
 
 
 class SuggestInput(AutoComplete):
