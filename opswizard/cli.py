@@ -308,7 +308,7 @@ def search(ctx: click.Context, query: tuple[str, ...], as_json: bool, limit: int
     root = _root(ctx, kb)
     found = open_search(root, Progress("Indexing"))  # parses only what changed
     text = " ".join(query)
-    rows = []
+    rows: list[dict[str, Any]] = []
     for hit in found.search(text, limit):
         entry = hit.summary
         assert entry is not None

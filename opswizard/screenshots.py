@@ -99,8 +99,13 @@ async def browser(app: OpsWizardApp, pilot: Pilot) -> None:
 
 
 async def _wizard_ready(app: OpsWizardApp, pilot: Pilot) -> Any:
-    await wait_for(pilot, lambda: getattr(app.screen, "context", None) is not None
-                   and app.screen.context.suggester is not None, "the suggestion index")
+    from .tui.screens.wizard import WizardScreen
+
+    def indexed() -> bool:
+        screen = app.screen
+        return isinstance(screen, WizardScreen) and screen.context.suggester is not None
+
+    await wait_for(pilot, indexed, "the suggestion index")
     return app.screen
 
 

@@ -209,8 +209,8 @@ def _load(root: Path, kb: kbdb.KbIndex, cached: Cached,
     out.entries = _sorted(facts_of)
     if use_cache:
         bad = {}
-        for path, error in out.bad:
-            key = os.path.relpath(os.fspath(path), root)
+        for bad_path, error in out.bad:
+            key = os.path.relpath(os.fspath(bad_path), root)
             bad[key.replace(os.sep, "/")] = error
         stamps = {key: (size, mtime) for key, (_, size, mtime) in (found or {}).items()
                   if key in facts_of or key in bad}

@@ -7,8 +7,8 @@ from dataclasses import asdict, dataclass
 
 class Where(str):
     """The part of an entry a finding is about: `field:<field key>`, `section:<section
-    key>`, `action:<index of the follow-up>`, `code:<line of its fence>`, or "" (the
-    whole file).
+    key>`, `action:<index of the follow-up>`, `code:<line of its fence>`, `secret:<line>:<column>`,
+    or "" (the whole file).
 
     A `str` (JSON output and the parser's `locations` keys stay as they are), built and
     read through typed parts instead of being spelled and split by hand.
@@ -35,6 +35,11 @@ class Where(str):
     def code(cls, line: int) -> Where:
         """A fenced code block, by the line its fence opens on."""
         return cls(f"code:{line}")
+
+    @classmethod
+    def secret(cls, line: int, column: int) -> Where:
+        """A secret, by its line and column."""
+        return cls(f"secret:{line}:{column}")
 
     @property
     def kind(self) -> str:

@@ -19,7 +19,7 @@ import yaml
 try:  # the C loader when PyYAML was built with libyaml
     from yaml import CSafeLoader as _Loader
 except ImportError:  # pragma: no cover
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+    from yaml import SafeLoader as _Loader
 
 MAX_FRONTMATTER = 64 * 1024
 MAX_DEPTH = 64  # nesting of YAML collections

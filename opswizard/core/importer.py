@@ -389,14 +389,14 @@ def _section_text(key: str, fields: dict[str, list[Block]], sections: dict[str, 
                 and block.target.layout != "template":
             body.append(block.heading[0][1] if block.level == BOLD_LEVEL and not block.inline
                         else f"#### {block.name}")
-        lines = ([(block.line, block.inline)] if block.inline else []) + block.lines
+        source = ([(block.line, block.inline)] if block.inline else []) + block.lines
         if spec.kind is SectionKind.ACTIONS:
-            converted, structure = import_items.action_body(lines)
+            converted, structure = import_items.action_body(source)
             info.structure.update(dict.fromkeys(structure, ""))
         elif spec.kind in (SectionKind.STEPS, SectionKind.BULLETS, SectionKind.LABELLED):
-            converted = import_items.list_body(spec.kind, lines)
+            converted = import_items.list_body(spec.kind, source)
         else:
-            converted = [import_items.demote(t) for _, t in lines]
+            converted = [import_items.demote(t) for _, t in source]
         while converted and not converted[-1].strip():
             converted.pop()
         body.extend(converted)

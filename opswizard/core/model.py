@@ -129,7 +129,7 @@ def _fields_model(spec: SectionSpec) -> type[FieldsBase]:
         f.key: (Annotated[str, _normaliser(f.kind)], "") for f in spec.fields
     }
     name = "".join(part.title() for part in spec.key.split("_"))
-    model: type[FieldsBase] = create_model(  # type: ignore[call-overload]
+    model: type[FieldsBase] = create_model(
         name, __base__=FieldsBase, __doc__=f"The {spec.heading} section.", **definitions
     )
     return model

@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from . import frontmatter as fm
@@ -91,7 +92,7 @@ def _field_line(label: str, value: str) -> str:
     return close_open_fence(f"- **{label}**: {value.strip()}".rstrip(), item=True)
 
 
-def _item_line(labelled: bool):  # type: ignore[no-untyped-def]
+def _item_line(labelled: bool) -> Callable[[Item], str]:
     def line(item: Item) -> str:
         label = (item.label or "").strip()
         if labelled and label:
@@ -101,7 +102,7 @@ def _item_line(labelled: bool):  # type: ignore[no-untyped-def]
     return line
 
 
-def _step_lines(items: list[Item]):  # type: ignore[no-untyped-def]
+def _step_lines(items: list[Item]) -> Callable[[Item], str]:
     numbers: dict[int, int] = {}
     for item in items:
         if not item.raw and not is_blank(item):  # blank steps are not written: no gaps
@@ -160,7 +161,8 @@ def close_open_fence(text: str, item: bool = False) -> str:
     return f"{text}\n{tracker.char * tracker.length}" if tracker.open else text
 
 
-def _join_items(head: list[str], items: list, line) -> str:  # type: ignore[no-untyped-def,type-arg]
+def _join_items(head: list[str], items: Sequence[Item | Action | Fence],
+                line: Callable[[Any], str]) -> str:
     """Items one per line; raw text and fences set apart by blank lines."""
     out = "\n".join(head)
     previous_apart = False

@@ -54,10 +54,10 @@ def candidates(by_key: dict[str, Facts], keys: Iterable[str]) -> set[str]:
     """Those of `keys` with at least one earlier entry in the window sharing a service or
     tag: the only ones that can be repeats (the others need no search)."""
     whens: dict[str, list[datetime]] = defaultdict(list)
-    for facts in by_key.values():
-        if facts.when is not None:
-            for shared in _keys(facts):
-                whens[shared].append(facts.when)
+    for known in by_key.values():
+        if known.when is not None:
+            for shared in _keys(known):
+                whens[shared].append(known.when)
     for moments in whens.values():
         moments.sort()
     window = timedelta(days=WINDOW_DAYS)

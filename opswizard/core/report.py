@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 from datetime import date
 from html import escape
 from pathlib import Path, PurePosixPath
@@ -57,8 +58,8 @@ def _a(links: Links, key: str, title: str) -> str:
     return f'<a href="{_e(links.href(key))}">{_e(title or key)}</a>'
 
 
-def _table(head: Sequence[str], rows: Sequence[Sequence[str]], numeric: set[int] = frozenset()
-           ) -> str:  # type: ignore[assignment]
+def _table(head: Sequence[str], rows: Sequence[Sequence[str]],
+           numeric: AbstractSet[int] = frozenset()) -> str:
     """A table; cells are HTML already escaped by the caller."""
     th = "".join(f"<th>{_e(h)}</th>" for h in head)
     body = "".join(

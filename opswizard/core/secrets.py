@@ -25,11 +25,15 @@ from __future__ import annotations
 import hashlib
 import re
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .findings import Finding
+from .findings import Finding, Where
+
+if TYPE_CHECKING:  # pragma: no cover - detect-secrets is imported when a scan runs
+    from detect_secrets.plugins.base import BasePlugin
 
 ALLOW_MARKER = "opswizard:allow-secret"
 ALLOWLIST_PATH = Path(".opswizard") / "secrets-allowlist"
@@ -171,7 +175,7 @@ def _is_prose(line: str, value: str) -> bool:
     if not quoted and re.search(r"\s", v):
         return True
     m = re.match(r"[a-z][a-z0-9+.-]*://([^/\s]*)", v, re.I)
-    return bool(m) and "@" not in m.group(1)
+    return m is not None and "@" not in m.group(1)
 
 
 def _line_contexts(lines: list[str]) -> list[str]:
@@ -208,7 +212,8 @@ def _full_value(line: str, dtype: str, value: str) -> str:
         return value
     from detect_secrets.core.plugins.util import get_mapping_from_secret_type_to_class
 
-    plugin = get_mapping_from_secret_type_to_class().get(dtype)
+    # Its return type names an unbound TypeVar: say which classes it maps to.
+    plugin: type[BasePlugin] | None = get_mapping_from_secret_type_to_class().get(dtype)
     for regex in getattr(plugin, "denylist", ()):
         for m in regex.finditer(line):
             if m.group(0).startswith(value):
@@ -236,8 +241,9 @@ def _raw_scan(lines: list[str]) -> list[tuple[int, str, str]]:
     from detect_secrets.core.plugins.util import get_mapping_from_secret_type_to_class
     from detect_secrets.settings import transient_settings
 
+    classes: Mapping[str, type[BasePlugin]] = get_mapping_from_secret_type_to_class()
     plugins = [{"name": cls.__name__}
-               for cls in get_mapping_from_secret_type_to_class().values()
+               for cls in classes.values()
                if cls.__name__ not in _DISABLED_PLUGINS]
     contexts = _line_contexts(lines)
     out: list[tuple[int, str, str]] = []
@@ -377,5 +383,5 @@ def findings_for(text: str, allowlist: Iterable[str] = ()) -> list[Finding]:
                     f"secret: {f.label} at column {f.column} (fingerprint {f.fingerprint}); "
                     f"redact it, or allow it with {ALLOW_MARKER} on the line or its "
                     f"fingerprint in {ALLOWLIST_PATH.as_posix()}",
-                    f.line, f"secret:{f.line}:{f.column}")
+                    f.line, Where.secret(f.line, f.column))
             for f in scan(text, allowlist)]

@@ -21,7 +21,7 @@ import bisect
 import heapq
 import math
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import repeat
 from operator import itemgetter
@@ -226,6 +226,8 @@ class Suggester(FieldCompletions):
     ) -> list[Match]:
         """Past entries most like `entry` (the one being written): same services, similar
         symptoms, cause and title, shared tags. Excludes `exclude_path` and `entry`'s own id."""
+        services: Sequence[str]
+        tags: Sequence[str]
         if isinstance(entry, Record):
             title, symptoms, cause = entry.title, entry.symptoms, entry.primary_cause
             services, tags, own_id = entry.services, entry.tags, entry.id

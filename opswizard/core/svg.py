@@ -7,7 +7,7 @@ readers; the report puts the same numbers in a table beside it.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from html import escape
 
 PALETTE = ("#4c78a8", "#f58518", "#e45756", "#72b7b2", "#54a24b", "#eeca3b", "#b279a2",
@@ -53,7 +53,7 @@ def _axis(top: float, labels: Sequence[str]) -> list[str]:
     return out
 
 
-def stacked_bars(title: str, labels: Sequence[str], series: dict[str, Sequence[int]]) -> str:
+def stacked_bars(title: str, labels: Sequence[str], series: Mapping[str, Sequence[int]]) -> str:
     """One bar per label, stacked by series (in the dict's order)."""
     totals = [sum(values[i] for values in series.values()) for i in range(len(labels))]
     top = max(totals, default=0) or 1
@@ -61,7 +61,7 @@ def stacked_bars(title: str, labels: Sequence[str], series: dict[str, Sequence[i
     scale = (HEIGHT - PAD_B - PAD_T) / top
     body = _axis(top, labels)
     for i in range(len(labels)):
-        y = HEIGHT - PAD_B
+        y: float = HEIGHT - PAD_B
         for n, (name, values) in enumerate(series.items()):
             h = values[i] * scale
             if h:
@@ -73,7 +73,7 @@ def stacked_bars(title: str, labels: Sequence[str], series: dict[str, Sequence[i
     return _frame(title, body, [(name, colour(name, n)) for n, name in enumerate(series)])
 
 
-def lines(title: str, labels: Sequence[str], series: dict[str, Sequence[float | None]],
+def lines(title: str, labels: Sequence[str], series: Mapping[str, Sequence[float | None]],
           unit: str = "") -> str:
     """One line per series; None values leave a gap."""
     values = [v for vs in series.values() for v in vs if v is not None]

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import deque
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual import events
 
@@ -55,7 +55,7 @@ def _busy(pump: MessagePump) -> bool:
     return any(not (isinstance(m, events.Key) and not m.is_forwarded) for m in queue)
 
 
-def _typing_into_text(app: App[object], event: events.Key) -> bool:
+def _typing_into_text(app: App[Any], event: events.Key) -> bool:
     """A printable key about to go to a text field (which consumes it and moves nothing)."""
     from textual.widgets import Input, TextArea
 
@@ -72,7 +72,7 @@ class KeyGate:
     Textual's own handling (priority bindings, then forward to the focused widget).
     """
 
-    def __init__(self, app: App[object]) -> None:
+    def __init__(self, app: App[Any]) -> None:
         self.app = app
         self.pending: deque[events.Key] = deque()
         """Keys that arrived while an earlier key was settling, oldest first."""

@@ -6,10 +6,17 @@ shows as `\\x1b`.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from rich.text import Text
 from textual.content import Content
 
 from ..core.sanitize import clean, clean_line
+
+if TYPE_CHECKING:
+    from textual.app import App
+    from textual.notifications import SeverityLevel
+    from textual.widget import Widget
 
 
 def text(value: str, style: str = "") -> Content:
@@ -32,3 +39,10 @@ def fmt(template: str, **values: str) -> Content:
 def plain(value: str) -> Text:
     """A rich Text (never markup) for widgets that search their prompts, like Select."""
     return Text(clean_line(value))
+
+
+def say(where: Widget | App[Any], value: str, *, title: str = "",
+        severity: SeverityLevel = "information", timeout: float | None = None) -> None:
+    """A notification of user text: one line, control characters neutralised, no markup."""
+    where.notify(clean_line(value), title=title, severity=severity, timeout=timeout,
+                 markup=False)

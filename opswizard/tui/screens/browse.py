@@ -81,7 +81,7 @@ class BrowseScreen(Screen[None]):
     COMMANDS: ClassVar = Screen.COMMANDS | {EntryCommands}
     AUTO_FOCUS = "#entries"
     ALLOW_IN_MAXIMIZED_VIEW = "Header, Footer"
-    HORIZONTAL_BREAKPOINTS: ClassVar = [(0, "-narrow"), (140, "-wide")]
+    HORIZONTAL_BREAKPOINTS: list[tuple[int, str]] | None = [(0, "-narrow"), (140, "-wide")]
     BINDINGS = [
         Binding("slash", "focus_filter", "Filter", id="browse.filter", key_display="/"),
         Binding("enter", "read", "Read", id="browse.read"),

@@ -26,7 +26,7 @@ from textual.widgets.selection_list import Selection
 
 from ...core import import_batch, layouts
 from ...core.import_batch import Planned
-from ..safe import line, text
+from ..safe import line, say, text
 
 _LABELS = {"write": "new", "update": "update", "unchanged": "unchanged", "changed": "changed",
            "skip": "skipped"}
@@ -85,7 +85,7 @@ class ImportScreen(Screen[int]):
         self.sub_title = "Import"
         self.query_one("#import-path", Input).focus()
         for problem in self.heading_map.problems:
-            self.notify(line(f"layouts.toml: {problem}"), severity="warning", markup=False)
+            say(self, f"layouts.toml: {problem}", severity="warning")
 
     # -- looking -----------------------------------------------------------------------------
     @on(Input.Submitted, "#import-path")
@@ -194,7 +194,7 @@ class ImportScreen(Screen[int]):
         message = f"Imported {wrote} file(s)" + (f", {len(failed)} failed" if failed else "")
         self._status(message + ". Escape goes back to the browser.")
         for item in failed:
-            self.notify(line(f"{item.source}: {item.reason}"), severity="error", markup=False)
+            say(self, f"{item.source}: {item.reason}", severity="error")
         self.notify(message, markup=False)
         files = self.query_one("#import-files", SelectionList)
         for item in chosen:

@@ -14,7 +14,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 
 from ...core.session import EditSession
-from ..safe import line
+from ..safe import say
 
 DELAY = 0.5
 
@@ -63,5 +63,4 @@ class JournalKeeper:
             self._session.write_journal(text)  # skipped if an undo or a save overtook it
         except OSError as exc:
             self._screen.app.call_from_thread(
-                self._screen.notify, line(f"Could not journal unsaved text: {exc}"),
-                severity="warning")
+                say, self._screen, f"Could not journal unsaved text: {exc}", severity="warning")

@@ -124,9 +124,11 @@ class StatsScreen(Screen[None]):
         if periods and severities:
             # Positions, not the labels themselves: plotext places string labels through a
             # set, so their ticks would differ from run to run (hash randomisation).
-            xs = list(range(len(periods)))
-            plot.stacked_bar(xs, counts, labels=[s or "(none)" for s in severities],
-                             color=[COLOURS.get(s, "gray") for s in severities])
+            xs: list[float] = list(range(len(periods)))
+            # The stub knows one `label` and one colour; plotext takes one per series.
+            plot.stacked_bar(xs, counts,  # type: ignore[call-arg]
+                             labels=[s or "(none)" for s in severities],
+                             color=[COLOURS.get(s, "gray") for s in severities])  # type: ignore[arg-type]
             step = max(1, len(periods) // 8)
             plot.xticks(xs[::step], periods[::step])
         plot.title("Entries per period")

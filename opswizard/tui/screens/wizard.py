@@ -35,7 +35,7 @@ from ...core.render import render
 from ...core.sanitize import clean_line
 from ...core.session import EditSession
 from ...core.template import SECTION_BY_KEY, SECTIONS
-from ..safe import fmt, line
+from ..safe import fmt, line, say
 from ..widgets.checklist_panel import ChecklistPanel
 from ..widgets.key_footer import KeyFooter
 from ..widgets.related_editor import RelatedEditor
@@ -155,10 +155,9 @@ class WizardScreen(WizardTools, Screen[Path | None]):
         self.session.hold_lock()
         other = self.session.other_editor
         if other:
-            self.notify(line(f"Another opswizard (pid {other.get('pid')} on "
-                             f"{other.get('host')}) is editing this entry: saving will "
-                             "check for its changes first."),
-                        severity="warning", timeout=10)
+            say(self, f"Another opswizard (pid {other.get('pid')} on {other.get('host')}) "
+                "is editing this entry: saving will check for its changes first.",
+                severity="warning", timeout=10)
             self._offer_take_over(other)
         self.refresh_state()
         await self.show_step(self.current)
@@ -252,7 +251,7 @@ class WizardScreen(WizardTools, Screen[Path | None]):
         try:
             screen = PeekScreen.for_path(path, self.root)
         except store.StoreError as exc:
-            self.notify(line(str(exc)), severity="error")
+            say(self, str(exc), severity="error")
             return
         self.app.push_screen(screen)
 

@@ -11,7 +11,7 @@ from textual import work
 from ...core import secrets
 from ...core.parse import parse_text
 from ...core.render import render
-from ..safe import line
+from ..safe import line, say
 from ..widgets.section_editor import SectionEditor
 
 if TYPE_CHECKING:
@@ -36,8 +36,8 @@ class WizardTools:
                 await editor.load_entry(self.entry)
         self.refresh_state()
         self._journal_redacted()
-        self.notify(line(f"Redacted {len(done)} secret{'s' if len(done) != 1 else ''}: "
-                         + ", ".join(sorted({f.kind for f in done}))), title="Redacted")
+        say(self, f"Redacted {len(done)} secret{'s' if len(done) != 1 else ''}: "
+            + ", ".join(sorted({f.kind for f in done})), title="Redacted")
 
     def _journal_redacted(self: WizardScreen) -> None:  # type: ignore[misc]
         """Rewrite the journal now with the redacted text. The session journals only the
@@ -49,7 +49,7 @@ class WizardTools:
         try:
             self.session.write_journal(text)
         except OSError as exc:
-            self.notify(line(f"Could not rewrite the journal: {exc}"), severity="error")
+            say(self, f"Could not rewrite the journal: {exc}", severity="error")
 
     # -- your own editor ------------------------------------------------------------------
     def _run_editor(self: WizardScreen, text: str, suffix: str) -> str | None:  # type: ignore[misc]
@@ -65,7 +65,7 @@ class WizardTools:
             except SuspendNotSupported:  # no terminal to hand over (tests, web)
                 return edit_text(text, suffix=suffix)
         except NoEditorError as exc:
-            self.notify(line(str(exc)), title="No editor", severity="error", timeout=10)
+            say(self, str(exc), title="No editor", severity="error", timeout=10)
             return None
 
     def action_edit_focused(self: WizardScreen) -> None:  # type: ignore[misc]
@@ -98,7 +98,7 @@ class WizardTools:
                         "whole entry).")
 
     @work(exclusive=True, group="external-editor")
-    async def action_edit_entry(self: WizardScreen) -> None:  # type: ignore[misc]
+    async def action_edit_entry(self: WizardScreen) -> None:
         """Open the whole entry in $VISUAL/$EDITOR and re-read it on return. Text that
         cannot be read as an entry is offered back to the editor, never dropped; saving
         keeps its usual conflict check against the file on disk."""
@@ -124,9 +124,9 @@ class WizardTools:
         result = parse_text(text)
         if not result.writable:
             errors = result.errors
-            self.notify(line("Not taken back: " + (errors[0].message if errors else
-                                                   "the text is not an entry")),
-                        severity="error", timeout=10)
+            say(self, "Not taken back: " + (errors[0].message if errors else
+                                            "the text is not an entry"),
+                severity="error", timeout=10)
             return False
         self.session.entry = result.entry
         for editor in self.query(SectionEditor):
@@ -180,8 +180,8 @@ class WizardTools:
             try:
                 added = backlinks.add_backlink(self.root, saved, self.entry.title, target)
             except (store.StoreError, OSError) as exc:
-                self.notify(line(f"Link back not added: {exc}"), severity="error", timeout=10)
+                say(self, f"Link back not added: {exc}", severity="error", timeout=10)
                 continue
             if added.changed:
-                self.notify(line(f"Linked back from {target.name}"), title="Links both ways")
+                say(self, f"Linked back from {target.name}", title="Links both ways")
 

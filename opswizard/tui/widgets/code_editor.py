@@ -135,8 +135,7 @@ class CodeEditor(SectionEditor):
             ], before=kept)
         self._check_code(fence.language if fence else self.spec.language, code)
         others = len(section.items) - (1 if fence else 0)
-        kept = self.query_one("#kept", Static)
-        kept.update(
+        self.query_one("#kept", Static).update(
             Content(f"{others} more block(s) in this section are kept as written.")
             if others else ""
         )

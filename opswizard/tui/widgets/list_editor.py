@@ -33,6 +33,9 @@ from .section_editor import SectionEditor
 from .suggest_input import SuggestInput
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Any
+
     from ...core.model import EntryBase
 
 
@@ -114,7 +117,7 @@ class ItemRow(Vertical):
         if isinstance(item, Action):
             yield Static("", classes="field-message")
 
-    def _owners(self):  # type: ignore[no-untyped-def]
+    def _owners(self) -> Callable[[str], list[Any]] | None:
         editor = next((a for a in self.ancestors if isinstance(a, SectionEditor)), None)
         return editor.context.source("owners") if editor else None
 

@@ -95,8 +95,9 @@ class SuggestInput(AutoComplete):
         _, cursor_y = self.target.cursor_screen_offset
         height = self.option_list.outer_size.height
         bottom = self.screen.scrollable_content_region.bottom
-        if cursor_y + 1 + height > bottom and cursor_y - height >= 0:
-            self.absolute_offset = Offset(self.absolute_offset.x, cursor_y - height)
+        placed = self.absolute_offset  # set by the alignment above
+        if placed is not None and cursor_y + 1 + height > bottom and cursor_y - height >= 0:
+            self.absolute_offset = Offset(placed.x, cursor_y - height)
 
     def should_show_dropdown(self, search_string: str) -> bool:
         """Not when what is typed already is a known value: then tab moves on."""

@@ -51,7 +51,7 @@ class TypeSelect(Select[str]):
         if now - self._typed_at > self.RESET_AFTER:
             self._typed = ""
         self._typed_at = now
-        self._typed += event.character  # type: ignore[operator]
+        self._typed += event.character or ""
         value = self.pick(self._typed)
         if value is not None:
             self.value = value
