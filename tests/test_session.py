@@ -252,6 +252,31 @@ def test_adding_a_backlink_never_moves_a_file(kb: Path) -> None:
     assert target.exists() and "Queue stalled after failover" in target.read_text()
 
 
+def test_redacting_swaps_the_secret_and_keeps_the_rest_of_the_line(kb: Path) -> None:
+    session = EditSession.new(kb, title="Deploy key leaked into the runbook")
+    session.entry.set("symptoms", "The deploy used AKIAZ7Q3X5MEWT2LRV4N from the old runbook")
+    done = session.redact_secrets()
+    assert [f.kind for f in done] and "AKIAZ7Q3X5MEWT2LRV4N" not in session.text()
+    symptoms = session.entry.get("symptoms")
+    assert symptoms.startswith("The deploy used <redacted:") and symptoms.endswith("old runbook")
+    assert session.redact_secrets() == []  # nothing left: the entry is left as it is
+
+
+def test_backlinks_named_only_for_readable_entries_that_lack_one(kb: Path) -> None:
+    from opswizard.core.backlinks import add_backlink, lacks_backlink, linked_files
+
+    target = put(kb, SEED / "example1-service-issue.md", "notes/pool.md")
+    source = draft(kb)
+    session = EditSession.open(kb, source)
+    session.entry.section("related_issues").items.append(
+        Item(text=session.link_to(type("R", (), {"path": target, "title": "Pool"})())))
+    assert linked_files(kb, session.entry, source) == {target}
+    assert lacks_backlink(kb, source, target) == parse_bytes(target.read_bytes()).entry.title
+    add_backlink(kb, source, "Queue stalled after failover", target)
+    assert lacks_backlink(kb, source, target) is None
+    assert lacks_backlink(kb, source, kb / "notes/missing.md") is None
+
+
 def test_a_move_follows_the_conflict_rules(kb: Path) -> None:
     path = draft(kb)
     session = EditSession.open(kb, path)

@@ -16,11 +16,15 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from . import store
 from .links import LINK_SECTION, LinkGraph
 from .template import SECTIONS
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .model import EntryBase
 
 _HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*?)[ \t#]*$")
 _FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
@@ -124,6 +128,27 @@ class Added:
     target: Path
     changed: bool
     line: str
+
+
+def linked_files(root: Path, entry: EntryBase, source: Path) -> set[Path]:
+    """The existing files that `entry`'s Related Issues links name, read as if the entry
+    were at `source` (links to itself and to missing files left out)."""
+    graph = LinkGraph(root, [(source, entry)])
+    return {link.path for link in graph.outgoing(source)
+            if link.path is not None and link.path != source and link.path.is_file()}
+
+
+def lacks_backlink(root: Path, source: Path, target: Path) -> str | None:
+    """The title of `target` (its file name if untitled) when it is a readable entry with
+    no Related Issues link to `source`; None when it links back or cannot be read."""
+    try:
+        loaded = store.load(target)
+    except store.StoreError:
+        return None
+    graph = LinkGraph(root, [(target, loaded.entry)])
+    if any(link.path == source for link in graph.outgoing(target)):
+        return None
+    return loaded.entry.title or target.name
 
 
 def add_backlink(root: Path, source: Path, source_title: str, target: Path) -> Added:

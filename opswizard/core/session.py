@@ -40,6 +40,7 @@ from .outcomes import Conflict, NeedsFinalReason, Outcome, Refused, Saved, Uncha
 if TYPE_CHECKING:  # pragma: no cover
     from .checklist import Checklist
     from .model import EntryBase
+    from .secrets import SecretFinding
 
 
 def _like(root: Path, path: Path) -> Path:
@@ -250,6 +251,18 @@ class EditSession:
     def dirty(self, text: str | None = None) -> bool:
         """Whether the text differs from the saved file."""
         return (self.text() if text is None else text) != self.baseline
+
+    def redact_secrets(self) -> list[SecretFinding]:
+        """Swap every secret in the entry for `<redacted:KIND>`, keeping the rest of each
+        line (the knowledge base's allowlist honoured): the secrets redacted, none when
+        there was nothing to redact (the entry is then left as it is)."""
+        from . import secrets
+        from .parse import parse_text
+
+        redacted, done = secrets.redact(self.text(), allowlist=secrets.load_allowlist(self.root))
+        if done:
+            self.entry = parse_text(redacted).entry
+        return done
 
     def checklist(self) -> Checklist:
         """The template's completion checklist for the entry as it is now."""

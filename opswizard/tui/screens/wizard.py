@@ -13,46 +13,30 @@
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Iterable
 from pathlib import Path
 
 from textual import on, work
-from textual.app import ComposeResult, SystemCommand
+from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.content import Content
-from textual.css.query import NoMatches
-from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Header, Static
 
-from ...core import journal, store
-from ...core.checklist import evaluate
-from ...core.checks import section_statuses
-from ...core.model import EntryBase
+from ...core import store
 from ...core.outcomes import Saved
-from ...core.render import render
-from ...core.sanitize import clean_line
-from ...core.session import EditSession
-from ...core.template import SECTION_BY_KEY, SECTIONS
-from ..safe import fmt, line, say
+from ..safe import line, say
 from ..widgets.checklist_panel import ChecklistPanel
 from ..widgets.key_footer import KeyFooter
 from ..widgets.related_editor import RelatedEditor
-from ..widgets.review_pane import ReviewPane
 from ..widgets.secrets_notice import SecretsNotice
-from ..widgets.section_editor import EditorContext, SectionEditor, editor_for
+from ..widgets.section_editor import SectionEditor
 from ..widgets.similar_notice import SimilarNotice
-from ..widgets.step_list import REVIEW, StepList
+from ..widgets.step_list import StepList
 from . import save_flow
 from .dialogs import ChoiceDialog
-from .journal_keeper import JournalKeeper
 from .wizard_tools import WizardTools
 
-STEPS = [s.key for s in SECTIONS] + [REVIEW]
 
-
-class WizardScreen(WizardTools, Screen[Path | None]):
+class WizardScreen(WizardTools):
     """Write a new entry, or edit one, step by step. Dismisses with the saved path or None."""
 
     HELP_TITLE = "The wizard"
@@ -86,42 +70,6 @@ class WizardScreen(WizardTools, Screen[Path | None]):
         Binding("escape", "close", "Close", id="wizard.close"),
     ]
 
-    def __init__(self, root: Path, path: Path | None = None,
-                 prefill: dict[str, str] | None = None,
-                 recovered: journal.Journal | None = None) -> None:
-        super().__init__()
-        self.root = root
-        if recovered is not None:
-            self.session = EditSession.recover(root, recovered, lock=False)
-        elif path is not None:
-            self.session = EditSession.open(root, path, lock=False)
-        else:
-            self.session = EditSession.new(root, prefill=prefill)
-        """The entry being edited: every load, journal and save goes through it."""
-        self.context = EditorContext()
-        self.current = STEPS[0]
-        self.journal_keeper = JournalKeeper(self, self.session, lambda: render(self.entry))
-        self._mount_lock = asyncio.Lock()
-        self.dirty = self.session.dirty()
-
-    @property
-    def entry(self) -> EntryBase:
-        """The model being edited (the session's)."""
-        return self.session.entry
-
-    @property
-    def path(self) -> Path | None:
-        """The file being edited (None until a new entry is first saved)."""
-        return self.session.path
-
-    @property
-    def saved_path(self) -> Path | None:
-        """Where this wizard last saved (what it dismisses with)."""
-        return self.session.saved_path
-
-    @property
-    def read_only_reason(self) -> str:
-        return self.session.read_only_reason
 
     # -- layout ---------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -137,16 +85,6 @@ class WizardScreen(WizardTools, Screen[Path | None]):
             yield ChecklistPanel(id="checklist")
         yield KeyFooter()
 
-    def _show_read_only(self) -> None:
-        """The banner saying why saving is disabled (empty when it is not)."""
-        reason = self.read_only_reason
-        if self.session.controls:
-            reason += "; press F7 to strip them, then save"
-        elif self.session.outside:
-            reason += "; ctrl+s offers to import a copy into it"
-        self.query_one("#read-only", Static).update(
-            fmt("[b $error]Read-only:[/] $reason — saving is disabled.", reason=reason)
-            if reason else "")
 
     async def on_mount(self) -> None:
         self._show_read_only()
@@ -236,11 +174,6 @@ class WizardScreen(WizardTools, Screen[Path | None]):
             if editor.spec.key == "related_issues" and editor.ready:
                 await editor.load_entry(self.entry)
 
-    def _update_similar(self) -> None:
-        if self.context.suggester is not None:
-            self.query_one(SimilarNotice).look_for(self.context.suggester, self.entry,
-                                                   self.path)
-
     @on(SimilarNotice.Open)
     def _open_similar(self, event: SimilarNotice.Open) -> None:
         from .peek import PeekScreen
@@ -264,187 +197,6 @@ class WizardScreen(WizardTools, Screen[Path | None]):
 
     def on_resize(self) -> None:
         self.set_class(self.size.width < 110, "-narrow")
-
-    def palette_commands(self) -> Iterable[SystemCommand]:
-        """"Go to step: X" for every step, for the command palette."""
-        for key in STEPS:
-            title = "Review and save" if key == REVIEW else SECTION_BY_KEY[key].heading
-
-            async def go(key: str = key) -> None:
-                await self.show_step(key)
-
-            yield SystemCommand(f"Go to step: {title}", "Open this step of the wizard", go)
-
-    # -- steps ----------------------------------------------------------------------------
-    async def show_step(self, key: str) -> None:
-        """Open a step (creating its editor the first time)."""
-        self.apply_all()
-        self.current = key
-        switcher = self.query_one("#editors", ContentSwitcher)
-        title = self.query_one("#step-title", Static)
-        step_number = STEPS.index(key) + 1
-        if key == REVIEW:
-            title.update(Content.assemble((f"{step_number}/{len(STEPS)} ", "dim"),
-                                          ("Review and save", "bold")))
-            if not self.query("#review"):
-                review = ReviewPane(id="review")
-                review.display = False
-                await switcher.mount(review)
-            switcher.current = "review"
-            await self.update_review()
-        else:
-            spec = SECTION_BY_KEY[key]
-            title.update(Content.assemble((f"{step_number}/{len(STEPS)} ", "dim"),
-                                          (spec.heading, "bold")))
-            editor_id = f"editor-{key}"
-            found = self.query(f"#{editor_id}")
-            if not found or not found.first(SectionEditor).ready:
-                # Not mounted, or mounted by the background premount and still loading:
-                # wait for it (its load would overwrite keys typed into it meanwhile), and
-                # let no key land in the step being left.
-                self.set_focus(None)
-                await self._ensure_editor(key)
-            switcher.current = editor_id
-            for related in self.query(f"#{editor_id}").results(RelatedEditor):
-                related.refresh_candidates(self.entry)  # ranked against the entry as it is now
-        self.query_one(StepList).show_current(key)
-        self.query_one("#form", VerticalScroll).scroll_home(animate=False)
-        # Focus now, not after a refresh: keys typed right after ctrl+n are dispatched once
-        # this action returns, and must land in the new step, never in the hidden old one.
-        self._focus_form()
-
-    async def _ensure_editor(self, key: str) -> SectionEditor:
-        """The step's editor, mounted and loaded (one mount at a time)."""
-        async with self._mount_lock:
-            found = self.query(f"#editor-{key}")
-            if found:
-                return found.first(SectionEditor)
-            editor = editor_for(SECTION_BY_KEY[key], self.context)
-            editor.display = False  # the switcher shows it when it becomes current
-            await self.query_one("#editors", ContentSwitcher).mount(editor)
-            await editor.load_entry(self.entry)
-            return editor
-
-    async def _premount(self) -> None:
-        """Mount every step's editor in the background, so moving between steps never waits
-        (and no keystroke can arrive while a step is half built)."""
-        for spec in SECTIONS:
-            if not self.is_attached or not self.is_running:
-                return
-            try:
-                await self._ensure_editor(spec.key)
-            except NoMatches:
-                # The app is closing: Textual stopped composing the editor half-way. Drop
-                # it (a step opened later mounts it afresh) and stop premounting.
-                for half in self.query(f"#editor-{spec.key}"):
-                    await half.remove()
-                return
-            except Exception:
-                if self.is_attached and self.is_running and not self.stopping:
-                    raise
-                return  # the screen or the app closed while mounting: nothing to finish
-
-    @property
-    def stopping(self) -> bool:
-        """The app or this screen is closing (a signal, a closed terminal, an exit)."""
-        app = self.app
-        return bool(self._closing or app._exit or app._closing or not app.is_running)
-
-    def _focus_form(self) -> None:
-        switcher = self.query_one("#editors", ContentSwitcher)
-        visible = switcher.visible_content
-        if visible is None:
-            return
-        for widget in visible.query("Input, Select, TextArea, Button, Checkbox, OptionList"):
-            if widget.can_focus and not widget.disabled and widget.display and \
-                    all(a.display for a in widget.ancestors_with_self if a is not visible):
-                self.set_focus(widget, scroll_visible=False)
-                return
-
-    async def action_next_step(self) -> None:
-        index = STEPS.index(self.current)
-        await self.show_step(STEPS[min(index + 1, len(STEPS) - 1)])
-
-    async def action_previous_step(self) -> None:
-        index = STEPS.index(self.current)
-        await self.show_step(STEPS[max(index - 1, 0)])
-
-    async def action_review(self) -> None:
-        await self.show_step(REVIEW)
-
-    def action_toggle_checklist(self) -> None:
-        self.toggle_class("-show-checklist")
-
-    @on(StepList.Chosen)
-    async def _step_chosen(self, event: StepList.Chosen) -> None:
-        await self.show_step(event.key)
-
-    @on(ChecklistPanel.Jump)
-    async def _jump(self, event: ChecklistPanel.Jump) -> None:
-        await self.show_step(event.section)
-
-    # -- state ----------------------------------------------------------------------------
-    def editors(self) -> list[SectionEditor]:
-        return [e for e in self.query(SectionEditor) if e.ready]
-
-    def apply_all(self) -> None:
-        for editor in self.editors():
-            editor.apply(self.entry)
-
-    @on(SectionEditor.Changed)
-    async def _edited(self, event: SectionEditor.Changed) -> None:
-        if event.editor.ready:
-            event.editor.apply(self.entry)
-            self.refresh_state()
-
-    def refresh_state(self) -> None:
-        """Recompute dirtiness, step marks, the checklist and the header."""
-        text = render(self.entry)
-        self.dirty = self.session.note(text)  # undone to the file: no journal
-        self.query_one(SecretsNotice).scan_text(text)
-        self.journal_keeper.changed(self.dirty)
-        self._update_similar()
-        checklist = evaluate(self.entry)
-        self.query_one(ChecklistPanel).show(checklist)
-        self.query_one(StepList).show_statuses(self.step_statuses())
-        title = clean_line(self.entry.title.strip()) or "New entry"
-        self.title = f"opswizard — {title}"
-        state = self.entry.status + (" · unsaved changes" if self.dirty else "")
-        if self.read_only_reason:
-            state += " · read-only"
-        self.sub_title = state
-
-    def step_statuses(self) -> dict[str, str]:
-        """Each step's mark: error, incomplete or complete."""
-        return section_statuses(self.entry)
-
-    def target(self) -> Path:
-        """Where a save writes: the file being edited, or the conventional new path."""
-        return self.session.target()
-
-    async def update_review(self) -> None:
-        if not self.query("#review"):
-            return
-        text = render(self.entry)
-        moves = self.session.moves_on_save()
-        offered = self.session.planned_move() if moves is None else None
-        await self.query_one(ReviewPane).show(
-            text, str(moves or self.target()), evaluate(self.entry), saved=False,
-            moved_from=str(self.path) if moves else None,
-            move_offered=str(offered) if offered else None,
-        )
-
-    # -- the recovery journal ---------------------------------------------------------------
-    def flush_journal(self) -> Path | None:
-        """Journal now, on this thread (exit, crash): returns where, if anything was unsaved."""
-        try:
-            self.apply_all()
-        except Exception:  # noqa: BLE001 - a broken widget must not stop the flush
-            pass
-        return self.session.flush_journal()
-
-    def on_unmount(self) -> None:
-        self.session.close()
 
     # -- saving ---------------------------------------------------------------------------
     def action_save(self) -> None:

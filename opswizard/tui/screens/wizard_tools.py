@@ -1,36 +1,31 @@
 """What the wizard adds around writing: redacting secrets, the author's own editor, and
-the offer to link back. A mixin of WizardScreen, kept apart so the screen stays readable."""
+the offer to link back. A base of WizardScreen, kept apart so the screen stays readable;
+the files these read and write are the session's and the core's."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from textual import work
 
-from ...core import secrets
 from ...core.parse import parse_text
 from ...core.render import render
 from ..safe import line, say
 from ..widgets.section_editor import SectionEditor
-
-if TYPE_CHECKING:
-    from .wizard import WizardScreen
+from .wizard_steps import WizardSteps
 
 
-class WizardTools:
-    """Actions for WizardScreen (self is the screen)."""
+class WizardTools(WizardSteps):
+    """Redaction, the author's own editor, links both ways."""
 
-    async def action_redact_secrets(self: WizardScreen) -> None:  # type: ignore[misc]
+    async def action_redact_secrets(self) -> None:
         """Swap every secret in the entry for `<redacted:KIND>`, keeping the rest of each
         line, and make sure the recovery journal no longer holds them."""
         self.apply_all()
-        text = render(self.entry)
-        redacted, done = secrets.redact(text, allowlist=secrets.load_allowlist(self.root))
+        done = self.session.redact_secrets()
         if not done:
             self.notify("No secrets to redact.")
             return
-        self.session.entry = parse_text(redacted).entry
         for editor in self.query(SectionEditor):
             if editor.ready:
                 await editor.load_entry(self.entry)
@@ -39,7 +34,7 @@ class WizardTools:
         say(self, f"Redacted {len(done)} secret{'s' if len(done) != 1 else ''}: "
             + ", ".join(sorted({f.kind for f in done})), title="Redacted")
 
-    def _journal_redacted(self: WizardScreen) -> None:  # type: ignore[misc]
+    def _journal_redacted(self) -> None:
         """Rewrite the journal now with the redacted text. The session journals only the
         newest text it was told of, so a write of the old text still under way is either
         skipped or overwritten here: no copy of the secret is left in the journal."""
@@ -52,7 +47,7 @@ class WizardTools:
             say(self, f"Could not rewrite the journal: {exc}", severity="error")
 
     # -- your own editor ------------------------------------------------------------------
-    def _run_editor(self: WizardScreen, text: str, suffix: str) -> str | None:  # type: ignore[misc]
+    def _run_editor(self, text: str, suffix: str) -> str | None:
         """Hand `text` to $VISUAL/$EDITOR with the terminal; what was saved, or None."""
         from textual.app import SuspendNotSupported
 
@@ -68,7 +63,7 @@ class WizardTools:
             say(self, str(exc), title="No editor", severity="error", timeout=10)
             return None
 
-    def action_edit_focused(self: WizardScreen) -> None:  # type: ignore[misc]
+    def action_edit_focused(self) -> None:
         """Open the focused field, list item or code block in $VISUAL/$EDITOR."""
         from textual.widgets import Input, TextArea
 
@@ -98,7 +93,7 @@ class WizardTools:
                         "whole entry).")
 
     @work(exclusive=True, group="external-editor")
-    async def action_edit_entry(self: WizardScreen) -> None:
+    async def action_edit_entry(self) -> None:
         """Open the whole entry in $VISUAL/$EDITOR and re-read it on return. Text that
         cannot be read as an entry is offered back to the editor, never dropped; saving
         keeps its usual conflict check against the file on disk."""
@@ -118,7 +113,7 @@ class WizardTools:
                 return
             text = new
 
-    async def _apply_edited_entry(self: WizardScreen, text: str) -> bool:  # type: ignore[misc]
+    async def _apply_edited_entry(self, text: str) -> bool:
         """Take the entry back from its edited text; False (and nothing changed) if the
         text cannot be read as an entry."""
         result = parse_text(text)
@@ -136,40 +131,27 @@ class WizardTools:
         return True
 
     # -- links both ways ------------------------------------------------------------------
-    def linked_entries(self: WizardScreen, text: str | None = None,  # type: ignore[misc]
-                       where: Path | None = None) -> set[Path]:
+    def linked_entries(self, text: str | None = None, where: Path | None = None) -> set[Path]:
         """The entry files the Related Issues links of `text` (default: the entry as it
         is) name, read as if the entry were at `where` (default: where it is saved)."""
-        from ...core.links import LinkGraph
+        from ...core.backlinks import linked_files
 
         entry = parse_text(text).entry if text is not None else self.entry
-        source = where or self.target()
-        graph = LinkGraph(self.root, [(source, entry)])
-        found = set()
-        for link in graph.outgoing(source):
-            if link.path is not None and link.path != source and link.path.is_file():
-                found.add(link.path)
-        return found
+        return linked_files(self.root, entry, where or self.target())
 
-    async def offer_backlinks(self: WizardScreen, before: set[Path]) -> None:  # type: ignore[misc]
+    async def offer_backlinks(self, before: set[Path]) -> None:
         """After a save: for each entry newly linked under Related Issues that does not
         link back, offer to add the link back there (one line, conflict-checked)."""
         from ...core import backlinks, store
-        from ...core.links import LinkGraph
         from .dialogs import ChoiceDialog
 
         saved = self.path
         if saved is None:
             return
         for target in sorted(self.linked_entries() - before):
-            try:
-                loaded = store.load(target)
-            except store.StoreError:
+            title = backlinks.lacks_backlink(self.root, saved, target)
+            if title is None:
                 continue
-            graph = LinkGraph(self.root, [(target, loaded.entry)])
-            if any(link.path == saved for link in graph.outgoing(target)):
-                continue
-            title = loaded.entry.title or target.name
             choice = await self.app.push_screen_wait(ChoiceDialog(
                 "Link back?",
                 line(f"“{title}” does not link to this entry. Add a line to its Related "
