@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from .fences import FenceTracker
 from .layouts import LayoutMap, Target
-from .parse import FenceTracker
 
 Line = tuple[int, str]
 

@@ -12,10 +12,11 @@ import re
 from dataclasses import dataclass, field
 
 from . import frontmatter as fm
-from . import kinds
+from .fences import FenceTracker
 from .findings import Finding, Where
-from .model import Action, EntryBase, Fence, Item, Part, new_id
 from .model import Entry as EntryModel
+from .model import EntryBase, Part, new_id
+from .read_sections import BULLET, READERS, STEP, Line, parse_action, trim
 from .tags import normalise_tag, tags_from_text
 from .template import (
     SECTION_BY_KEY,
@@ -23,7 +24,6 @@ from .template import (
     SectionKind,
     SectionSpec,
     is_tag_heading,
-    norm_heading,
     section_for_heading,
 )
 
@@ -32,19 +32,8 @@ MAX_FILE_BYTES = 1024 * 1024
 # The closing `#` sequence is stripped by `_heading_name`: done in the regex
 # (`(.*?)(?:[ \t]+#+)?[ \t]*$`) it is quadratic on a long line of spaces and tabs.
 _HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*)$")
-_FENCE_OPEN = re.compile(r"^(\s*)(`{3,}|~{3,})(.*)$")
-_BULLET = re.compile(r"^ {0,3}[-*+][ \t]+(.*)$|^ {0,3}[-*+]$")
-_NUMBER = re.compile(r"^ {0,3}\d{1,9}[.)][ \t]+(.*)$|^ {0,3}\d{1,9}[.)]$")
-_STEP = re.compile(f"{_NUMBER.pattern}|{_BULLET.pattern}")  # bulleted steps are steps too
-_LABEL = re.compile(
-    r"^\*\*(?P<a>[^*]+?)\*\*[ \t]*:[ \t]*(?P<at>.*)$|^\*\*(?P<b>[^*]+?):\*\*[ \t]*(?P<bt>.*)$", re.S
-)
-_CHECKBOX = re.compile(r"^\[(?P<mark>[ xX])\][ \t]*(?P<text>.*)$", re.S)
-_META = re.compile(r"(?<![ \t])[ \t]*\((?P<meta>[^()]*)\)[ \t]*$")  # lookbehind: linear
-_META_PAIR = re.compile(r"(owner|due|deadline|by)\s*:\s*([^,;]+)", re.I)
 _CONFLICT = re.compile(r"^(<{7}|>{7})( |$)")
 
-Line = tuple[int, str]  # (1-based line number, text without newline)
 
 
 @dataclass
@@ -59,40 +48,6 @@ class ParseResult:
     @property
     def errors(self) -> list[Finding]:
         return [f for f in self.findings if f.level == "error"]
-
-
-# -- fences ------------------------------------------------------------------------------
-class FenceTracker:
-    """Feed lines in order; `inside` says whether the last line fed was code."""
-
-    def __init__(self) -> None:
-        self.char = ""
-        self.length = 0
-        self.opened_at = 0
-
-    @property
-    def open(self) -> bool:
-        return bool(self.char)
-
-    def feed(self, no: int, line: str) -> bool:
-        """Return True if the line belongs to a fence (its markers included)."""
-        if self.char:
-            stripped = line.strip()
-            if (
-                stripped
-                and set(stripped) == {self.char}
-                and len(stripped) >= self.length
-            ):
-                self.char = ""
-            return True
-        match = _FENCE_OPEN.match(line)
-        if match:
-            marker, info = match.group(2), match.group(3)
-            if marker[0] == "`" and "`" in info:
-                return False
-            self.char, self.length, self.opened_at = marker[0], len(marker), no
-            return True
-        return False
 
 
 # -- entry points ------------------------------------------------------------------------
@@ -280,17 +235,8 @@ def _item_content(spec: SectionSpec | None, line: str) -> str:
     here too, so a heading inside it stays code instead of starting a section."""
     if spec is None or spec.kind not in _LIST_KINDS:
         return line
-    marker = _STEP if spec.kind is SectionKind.STEPS else _BULLET
+    marker = STEP if spec.kind is SectionKind.STEPS else BULLET
     return line.lstrip(" -*+0123456789.)\t") if marker.match(line) else line
-
-
-def _trim(lines: list[Line]) -> list[Line]:
-    start, end = 0, len(lines)
-    while start < end and not lines[start][1].strip():
-        start += 1
-    while end > start and not lines[end - 1][1].strip():
-        end -= 1
-    return lines[start:end]
 
 
 def _read_body(result: ParseResult, body: str, first_line: int) -> None:
@@ -299,11 +245,11 @@ def _read_body(result: ParseResult, body: str, first_line: int) -> None:
     for block in _blocks(result, body, first_line):
         if block.tags:
             tag_lines = [line for _, line in block.lines[1:]]
-            bullets = [line for line in tag_lines if _BULLET.match(line)]
+            bullets = [line for line in tag_lines if BULLET.match(line)]
             entry.tags = _merge_tags(entry.tags, tags_from_text("\n".join(bullets or tag_lines)))
             continue
         if block.spec is None:
-            lines = _trim(block.lines)
+            lines = trim(block.lines)
             if lines:
                 text = "\n".join(line for _, line in lines)
                 if entry.layout and entry.layout[-1].section is None:
@@ -320,13 +266,13 @@ def _read_body(result: ParseResult, body: str, first_line: int) -> None:
                     block.heading_line,
                 )
             )
-            raw = [(block.heading_line, "### " + spec.heading), *_trim(block.lines)]
+            raw = [(block.heading_line, "### " + spec.heading), *trim(block.lines)]
             entry.layout.append(Part(text="\n".join(line for _, line in raw)))
             continue
         seen.add(spec.key)
         result.locations[Where.in_section(spec.key)] = block.heading_line
-        lines = _trim(block.lines)
-        _READERS[spec.kind](result, spec, lines)
+        lines = trim(block.lines)
+        READERS[spec.kind](result, spec, lines)
         entry.layout.append(Part(section=spec.key, keep_empty=True))
     _insert_missing_sections(entry, seen)
     if not seen:
@@ -346,195 +292,5 @@ def _insert_missing_sections(entry: EntryBase, seen: set[str]) -> None:
                 position = at + 1
         entry.layout.insert(position, Part(section=spec.key))
 
-
-# -- list-shaped content -------------------------------------------------------------------
-@dataclass
-class _Chunk:
-    item: bool
-    first: Line
-    more: list[str] = field(default_factory=list)
-
-    @property
-    def text(self) -> str:
-        return "\n".join([self.first[1], *self.more])
-
-
-def _chunks(lines: list[Line], marker: re.Pattern[str]) -> list[_Chunk]:
-    """Group lines into list items (a marker line and its continuation) and raw text."""
-    chunks: list[_Chunk] = []
-    fences = FenceTracker()
-    blanks: list[str] = []
-    for no, line in lines:
-        current = chunks[-1] if chunks else None
-        if fences.open:
-            assert current is not None
-            current.more.extend(blanks + [line])
-            blanks = []
-            fences.feed(no, line)
-            continue
-        match = marker.match(line)
-        if match:
-            chunks.append(_Chunk(True, (no, next((g for g in match.groups() if g), "") or "")))
-            blanks = []
-            fences.feed(no, match.group(0).lstrip(" -*+0123456789.)\t"))
-            continue
-        if not line.strip():
-            blanks.append(line)
-            continue
-        continues = current is not None and (
-            line[:1] in (" ", "\t") or (current.item and not blanks)
-        )
-        if continues and current is not None:
-            current.more.extend(blanks + [line])
-        elif current is not None and not current.item:
-            current.more.extend(blanks + [line])
-        else:
-            chunks.append(_Chunk(False, (no, line)))
-        blanks = []
-        fences.feed(no, line)
-    return chunks
-
-
-def _label(text: str) -> tuple[str | None, str]:
-    match = _LABEL.match(text)
-    if not match:
-        return None, text
-    if match.group("a") is not None:
-        return match.group("a").strip(), match.group("at")
-    return match.group("b").strip(), match.group("bt")
-
-
-def _read_fields(result: ParseResult, spec: SectionSpec, lines: list[Line]) -> None:
-    section = result.entry.section(spec.key)
-    by_label = {norm_heading(f.label): f for f in spec.fields}
-    filled: set[str] = set()
-    for chunk in _chunks(lines, _BULLET):
-        if not chunk.item:
-            section.extra.append(Item(text=chunk.text, raw=True))
-            continue
-        label, text = _label(chunk.text)
-        field_spec = by_label.get(norm_heading(label)) if label else None
-        if field_spec is None or field_spec.key in filled:
-            if field_spec is not None:
-                result.findings.append(
-                    Finding(
-                        "warning",
-                        f"{field_spec.label} is given twice: the first is used",
-                        chunk.first[0],
-                    )
-                )
-            section.extra.append(Item(label=label, text=text))
-            continue
-        filled.add(field_spec.key)
-        setattr(section, field_spec.key, text)
-        # Normalising can hide what was wrong (`10:15:00` with no zone becomes `10:15:00Z`):
-        # say so here, where the text as written is still known.
-        problem = kinds.check(field_spec.kind, text)
-        if problem and not kinds.check(field_spec.kind, getattr(section, field_spec.key)):
-            result.findings.append(
-                Finding(problem.level, f"{field_spec.label}: {problem.message}", chunk.first[0],
-                        Where.field(field_spec.key))
-            )
-        result.locations[Where.field(field_spec.key)] = chunk.first[0]
-
-
-def _read_list(result: ParseResult, spec: SectionSpec, lines: list[Line]) -> None:
-    section = result.entry.section(spec.key)
-    marker = _STEP if spec.kind is SectionKind.STEPS else _BULLET
-    for chunk in _chunks(lines, marker):
-        if not chunk.item:
-            section.items.append(Item(text=chunk.text, raw=True))
-            continue
-        if spec.kind is SectionKind.LABELLED:
-            label, text = _label(chunk.text)
-            section.items.append(Item(label=label, text=text))
-        else:
-            section.items.append(Item(text=chunk.text))
-        result.locations.setdefault(f"item:{spec.key}:{len(section.items) - 1}", chunk.first[0])
-
-
-def _read_actions(result: ParseResult, spec: SectionSpec, lines: list[Line]) -> None:
-    section = result.entry.section(spec.key)
-    for chunk in _chunks(lines, _BULLET):
-        if not chunk.item:
-            section.items.append(Action(text=chunk.text, raw=True))
-            continue
-        result.locations[Where.action(len(section.items))] = chunk.first[0]
-        section.items.append(parse_action(chunk.text))
-
-
-def parse_action(text: str) -> Action:
-    """Read `[ ] text (owner: @dana, due: 2026-03-01)` (the bullet already removed)."""
-    done = False
-    box = _CHECKBOX.match(text)
-    if box:
-        done = box.group("mark") != " "
-        text = box.group("text")
-    owner = deadline = ""
-    meta = _META.search(text)
-    if meta:
-        pairs = _META_PAIR.findall(meta.group("meta"))
-        if pairs:
-            for key, value in pairs:
-                if key.lower() == "owner":
-                    owner = value.strip()
-                else:
-                    deadline = value.strip()
-            text = text[: meta.start()]
-    return Action(text=text, done=done, owner=owner, deadline=deadline)
-
-
-def _read_code(result: ParseResult, spec: SectionSpec, lines: list[Line]) -> None:
-    section = result.entry.section(spec.key)
-    fence: Fence | None = None
-    tracker = FenceTracker()
-    raw: list[Line] = []
-
-    def flush_raw() -> None:
-        trimmed = _trim(raw)
-        if trimmed:
-            section.items.append(Fence(code="\n".join(t for _, t in trimmed), raw=True))
-        raw.clear()
-
-    code: list[str] = []
-    for no, line in lines:
-        was_open = tracker.open
-        in_fence = tracker.feed(no, line)
-        if not in_fence:
-            raw.append((no, line))
-            continue
-        if not was_open:  # an opening marker
-            flush_raw()
-            info = _FENCE_OPEN.match(line).group(3).strip()  # type: ignore[union-attr]
-            fence = Fence(language=info)  # the whole info string: `py title="x.py"` survives
-            code = []
-            continue
-        if not tracker.open:  # the closing marker
-            assert fence is not None
-            fence.code = "\n".join(code)
-            section.items.append(fence)
-            fence = None
-            continue
-        code.append(line)
-    if fence is not None:
-        fence.code = "\n".join(code)
-        section.items.append(fence)
-    flush_raw()
-
-
-def _read_prose(result: ParseResult, spec: SectionSpec, lines: list[Line]) -> None:
-    result.entry.section(spec.key).text = "\n".join(line for _, line in lines)
-
-
-_READERS = {
-    SectionKind.FIELDS: _read_fields,
-    SectionKind.STEPS: _read_list,
-    SectionKind.BULLETS: _read_list,
-    SectionKind.LABELLED: _read_list,
-    SectionKind.CODE: _read_code,
-    SectionKind.CHANGE: _read_code,
-    SectionKind.ACTIONS: _read_actions,
-    SectionKind.PROSE: _read_prose,
-}
 
 __all__ = ["ParseResult", "parse_bytes", "parse_text", "parse_action", "new_id", "SECTION_BY_KEY"]

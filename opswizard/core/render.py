@@ -153,7 +153,7 @@ def close_open_fence(text: str, item: bool = False) -> str:
     lines would be written again after the swallowed ones: the file would grow each save.
     `item`: the first line is a list item, read after its marker as the parser does.
     """
-    from .parse import FenceTracker
+    from .fences import FenceTracker
 
     tracker = FenceTracker()
     for number, line in enumerate(text.split("\n")):
