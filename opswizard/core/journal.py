@@ -14,7 +14,9 @@ import hashlib
 import json
 import os
 import socket
+import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -84,6 +86,55 @@ def remove(root: Path, path: Path | None, entry_id: str) -> None:
             candidate.unlink()
         except FileNotFoundError:
             pass
+
+
+class SessionJournal:
+    """The journal of one editing session: the newest unsaved text it was told of, written
+    on request from any thread (a write that an undo or a save overtook is skipped), and
+    every journal it wrote or took up removed once the text is saved or every change undone.
+    """
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._lock = threading.Lock()
+        self._files: set[Path] = set()
+        self._wanted: str | None = None
+
+    def adopt(self, file: Path) -> None:
+        """A journal taken up from an earlier run: removed with this session's own."""
+        self._files.add(file)
+
+    def want(self, text: str | None, undone: bool = False) -> None:
+        """The text to journal (None: none); `undone`: the text is the saved file's again,
+        so every journal goes now."""
+        with self._lock:
+            self._wanted = text
+            if undone:
+                self._drop()
+
+    def write(self, text: str,
+              where: Callable[[], tuple[Path | None, str, str, str | None]]) -> Path | None:
+        """Journal `text` if it is still the one wanted; `where()` gives the entry's file,
+        id, title and the digest a save checks. Raises OSError on failure."""
+        with self._lock:
+            if self._wanted is None or text != self._wanted:
+                return None
+            path, entry_id, title, digest = where()
+            written = write(self.root, path, entry_id, title, text, digest)
+            self._files.add(written)
+            return written
+
+    def forget(self, path: Path | None, entry_id: str) -> None:
+        """Nothing to journal any more (saved, or discarded): every journal goes."""
+        with self._lock:
+            self._wanted = None
+            remove(self.root, path, entry_id)
+            self._drop()
+
+    def _drop(self) -> None:
+        for file in self._files:
+            file.unlink(missing_ok=True)
+        self._files.clear()
 
 
 def discard(journal: Journal) -> None:
@@ -200,6 +251,44 @@ def restore_lock(path: Path, data: dict[str, object]) -> None:
         write_private(_lock_file(path), json.dumps(data).encode())
     except (OSError, TypeError, ValueError):
         pass
+
+
+class EditLock:
+    """The edit lock one session holds on its file (at most one file at a time)."""
+
+    def __init__(self) -> None:
+        self.held: Path | None = None
+        self.wanted = False
+        """Whether the session holds a lock on its file (an interactive editor does)."""
+        self.other: dict[str, object] | None = None
+        """Another live opswizard editing the file when the lock was last taken."""
+
+    def take(self, path: Path | None) -> None:
+        """Hold the lock on `path` (giving up any other); a lock that cannot be written
+        is skipped: a lock is a courtesy to other editors, never a reason to stop."""
+        if path is None or self.held == path:
+            return
+        self.release()
+        self.other = other_editor(path)
+        try:
+            lock(path)
+        except OSError:
+            return
+        self.held = path
+
+    def release(self) -> None:
+        """Give up the lock held, if any."""
+        if self.held is not None:
+            unlock(self.held)
+            self.held = None
+
+    def give_way(self, other: dict[str, object]) -> None:
+        """Another live opswizard keeps the file: its lock is given back, none wanted."""
+        path = self.held
+        self.wanted = False
+        self.release()
+        if path is not None:
+            restore_lock(path, other)
 
 
 def release_all() -> None:

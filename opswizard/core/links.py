@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, unquote
 
 if TYPE_CHECKING:  # pragma: no cover - the model (pydantic) is not needed to link
@@ -140,6 +140,32 @@ def related_issue_item(from_path: str | Path, to_record: Record, root: Path | No
     from .model import Item  # pydantic: `opswizard search` does not need it
 
     return Item(text=related_link(from_path, to_record, root))
+
+
+def relink(section: Any, made: dict[str, tuple[Path, str]], old_dir: Path | None,
+           dest: Path) -> bool:
+    """Make the links of a Related Issues `section` right for an entry written at `dest`:
+    the links in `made` (link text: target and title; updated) are re-derived, other
+    relative links rebased when the entry leaves `old_dir`. Returns whether any changed."""
+    changed = False
+    for item in section.items:
+        link = made.get(item.text)
+        if link is not None:
+            fresh = markdown_link(link[0], link[1], dest)
+            made[fresh] = link
+        elif old_dir is not None and os.path.abspath(old_dir) != os.path.abspath(dest.parent):
+            fresh = rebase_hrefs(item.text, old_dir, dest.parent)
+            if item.label:
+                label = rebase_hrefs(item.label, old_dir, dest.parent)
+                changed |= label != item.label
+                item.label = label
+        else:
+            continue
+        changed |= fresh != item.text
+        item.text = fresh
+    if changed:
+        section.items = list(section.items)
+    return changed
 
 
 def replace_href(text: str, old: str, new: str) -> str:

@@ -18,10 +18,11 @@ Folders follow the template's tree. The tree forgot two categories; we settle th
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 from datetime import UTC, datetime
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 
 from slugify import slugify
 
@@ -79,3 +80,11 @@ def relative_path(entry: EntryBase, suffix: int = 0) -> PurePosixPath:
 def collision_key(name: str) -> str:
     """Names that differ only by case or Unicode normalisation collide."""
     return unicodedata.normalize("NFKC", name).casefold()
+
+
+def named_for(path: Path, wanted: Path) -> bool:
+    """Whether `path` is `wanted`, or `wanted` with a collision suffix (`-2`), in its folder."""
+    if os.path.abspath(path.parent) != os.path.abspath(wanted.parent):
+        return False
+    name, stem = collision_key(path.name), collision_key(wanted.name).removesuffix(".md")
+    return name == f"{stem}.md" or re.fullmatch(re.escape(stem) + r"-\d+\.md", name) is not None

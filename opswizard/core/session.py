@@ -28,8 +28,6 @@ What it holds, so no caller repeats it:
 from __future__ import annotations
 
 import os
-import re
-import threading
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -76,22 +74,16 @@ class EditSession:
         """Terminal control characters in the file as read (line, column, character): the
         session is read-only until `strip_controls`."""
         self._stripped = ""
-        self.other_editor: dict[str, object] | None = None
-        """Another live opswizard editing the same file when this one opened it."""
         self.saved_path: Path | None = None
         """Where this session last saved (None: not yet)."""
         self.saved_status: str | None = None
         """The status the file has on disk (None: a new entry)."""
-        self.recovered_file: Path | None = None
         self.relinked = False
         """Whether the last save rewrote links in this entry (a screen reloads them)."""
         self.name_basis = self._basis()
         self._links: dict[str, tuple[Path, str]] = {}
-        self._journal_lock = threading.Lock()
-        self._journalled: set[Path] = set()
-        self._wanted: str | None = None
-        self._locked: Path | None = None
-        self._lock_wanted = False
+        self._journal = journal.SessionJournal(self.root)
+        self._edit_lock = journal.EditLock()
 
     # -- building ----------------------------------------------------------------------------
     @classmethod
@@ -103,7 +95,7 @@ class EditSession:
 
         values = {**(prefill or {}), **fields}
         session = cls(root, entry if entry is not None else new_entry(**values))
-        session._lock_wanted = lock
+        session._edit_lock.wanted = lock
         return session
 
     @classmethod
@@ -113,9 +105,9 @@ class EditSession:
         loaded = store.load(path)
         session = cls(root, loaded.entry.model_copy(deep=True), path)
         session._loaded(loaded)
-        session._lock_wanted = lock and not session.read_only_reason
-        if session._lock_wanted:
-            session._lock()
+        session._edit_lock.wanted = lock and not session.read_only_reason
+        if session._edit_lock.wanted:
+            session._edit_lock.take(session.path)
         return session
 
     @classmethod
@@ -129,14 +121,13 @@ class EditSession:
             session = cls.open(root, path, lock=lock)
         else:
             session = cls(root, parse_text(pending.text).entry, path)
-            session._lock_wanted = lock
+            session._edit_lock.wanted = lock
             session.baseline = ""  # never saved, or the file is gone: all of it is unsaved
             if path is not None:
                 session.saved_status = "draft"
         session.entry = parse_text(pending.text).entry
         session.digest = pending.base_digest
-        session.recovered_file = pending.file
-        session._journalled.add(pending.file)
+        session._journal.adopt(pending.file)
         return session
 
     def _loaded(self, loaded: store.Loaded) -> None:
@@ -189,7 +180,7 @@ class EditSession:
         first save publishes it there); the outside file is never written."""
         if self.read_only_reason == self._outside_reason():
             self.read_only_reason = ""
-        self._unlock()
+        self._edit_lock.release()
         self.outside = False
         self.path = None
         self.digest = None
@@ -199,41 +190,26 @@ class EditSession:
 
     def give_way(self, other: dict[str, object]) -> None:
         """Another live opswizard keeps the entry: read-only here, its lock given back."""
-        path = self._locked
-        self._lock_wanted = False
-        self._unlock()
-        if path is not None:
-            journal.restore_lock(path, other)
+        self._edit_lock.give_way(other)
         self.read_only_reason = (f"another opswizard (pid {other.get('pid')}) is editing "
                                  "this entry")
 
     # -- the edit lock ---------------------------------------------------------------------
-    def _lock(self) -> None:
-        if self.path is None or self._locked == self.path:
-            return
-        self._unlock()
-        self.other_editor = journal.other_editor(self.path)
-        try:
-            journal.lock(self.path)
-        except OSError:
-            return  # a lock is a courtesy to other editors, never a reason to stop
-        self._locked = self.path
+    @property
+    def other_editor(self) -> dict[str, object] | None:
+        """Another live opswizard editing the same file when this one opened it."""
+        return self._edit_lock.other
 
     def hold_lock(self) -> None:
         """Hold the edit lock on the file from now on (and on the file a save moves it to,
         or a new entry's file once written): an interactive editor does, a command not."""
-        self._lock_wanted = not self.read_only_reason
-        if self._lock_wanted:
-            self._lock()
-
-    def _unlock(self) -> None:
-        if self._locked is not None:
-            journal.unlock(self._locked)
-            self._locked = None
+        self._edit_lock.wanted = not self.read_only_reason
+        if self._edit_lock.wanted:
+            self._edit_lock.take(self.path)
 
     def close(self) -> None:
         """Release the edit lock (the journal stays while the text is unsaved)."""
-        self._unlock()
+        self._edit_lock.release()
 
     def __enter__(self) -> EditSession:
         return self
@@ -288,10 +264,12 @@ class EditSession:
     def planned_move(self) -> Path | None:
         """Where the entry belongs, when its date, category, title or first related service
         changed since it was opened (or last saved) and its file is not named for it."""
+        from .naming import named_for
+
         if self.path is None or self._basis() == self.name_basis:
             return None
         wanted = self.conventional_path()
-        return None if _named_for(self.path, wanted) else wanted
+        return None if named_for(self.path, wanted) else wanted
 
     def moves_on_save(self, confirm_move: bool = False) -> Path | None:
         """Where the next save moves the file (a draft moves itself; a final entry only
@@ -314,31 +292,11 @@ class EditSession:
         return text
 
     def _relink(self, dest: Path) -> bool:
-        """Make the entry's links right for `dest`: links made here are re-derived, other
-        relative links are rebased when the entry leaves its folder."""
-        from .links import LINK_SECTION, markdown_link, rebase_hrefs
+        """Make the entry's links right for `dest` (`links.relink`)."""
+        from .links import LINK_SECTION, relink
 
-        section = self.entry.section(LINK_SECTION)
         old_dir = self.path.parent if self.path is not None else None
-        changed = False
-        for item in section.items:
-            made = self._links.get(item.text)
-            if made is not None:
-                fresh = markdown_link(made[0], made[1], dest)
-                self._links[fresh] = made
-            elif old_dir is not None and not _same(old_dir, dest.parent):
-                fresh = rebase_hrefs(item.text, old_dir, dest.parent)
-                if item.label:
-                    label = rebase_hrefs(item.label, old_dir, dest.parent)
-                    changed |= label != item.label
-                    item.label = label
-            else:
-                continue
-            changed |= fresh != item.text
-            item.text = fresh
-        if changed:
-            section.items = list(section.items)
-        return changed
+        return relink(self.entry.section(LINK_SECTION), self._links, old_dir, dest)
 
     # -- the recovery journal ---------------------------------------------------------------
     def note(self, text: str | None = None) -> bool:
@@ -346,22 +304,15 @@ class EditSession:
         file. When it does not (every change undone), the journal is removed at once."""
         text = self.text() if text is None else text
         dirty = text != self.baseline
-        with self._journal_lock:
-            self._wanted = text if dirty and not self.read_only_reason else None
-            if not dirty:
-                self._drop_journals()
+        self._journal.want(text if dirty and not self.read_only_reason else None,
+                           undone=not dirty)
         return dirty
 
     def write_journal(self, text: str) -> Path | None:
         """Journal `text` if it is still the latest noted one (safe from any thread: a
         write that an undo or a save overtook is skipped). Raises OSError on failure."""
-        with self._journal_lock:
-            if self._wanted is None or text != self._wanted:
-                return None
-            written = journal.write(self.root, self.path, self.entry.id, self.entry.title,
-                                    text, self.digest)
-            self._journalled.add(written)
-            return written
+        return self._journal.write(
+            text, lambda: (self.path, self.entry.id, self.entry.title, self.digest))
 
     def flush_journal(self) -> Path | None:
         """Journal the current text now, if it is unsaved (exit, crash): where, or None."""
@@ -374,19 +325,7 @@ class EditSession:
 
     def discard(self) -> None:
         """Forget the unsaved text's journal (the author chose to discard it)."""
-        self._forget_journal()
-
-    def _drop_journals(self) -> None:
-        for file in self._journalled:
-            file.unlink(missing_ok=True)
-        self._journalled.clear()
-        self.recovered_file = None
-
-    def _forget_journal(self) -> None:
-        with self._journal_lock:
-            self._wanted = None
-            journal.remove(self.root, self.path, self.entry.id)
-            self._drop_journals()
+        self._journal.forget(self.path, self.entry.id)
 
     # -- saving ------------------------------------------------------------------------------
     def save(self, final: bool = False, reason: str | None = None, confirm_move: bool = False,
@@ -412,7 +351,7 @@ class EditSession:
         data = text.encode("utf-8")
         old = self.path
         if old is not None and moving is None and (text == self.baseline or data == self.source):
-            self._forget_journal()  # no edits: the file stays byte for byte
+            self._journal.forget(self.path, self.entry.id)  # no edits: the file stays byte for byte
             return Unchanged(old)
         incoming: list[tuple[Path, tuple[str, ...]]] = []
         try:
@@ -471,25 +410,11 @@ class EditSession:
         return Conflict(exc.path, exc.how, disk, text)
 
     def _written(self, path: Path, data: bytes, text: str, keep_basis: bool) -> None:
-        self._forget_journal()
+        self._journal.forget(self.path, self.entry.id)
         self.path = self.saved_path = path
         self.source, self.digest, self.baseline = data, store.digest(data), text
         self.saved_status = self.entry.status
         if not keep_basis:
             self.name_basis = self._basis()
-        if self._lock_wanted:
-            self._lock()
-
-
-def _named_for(path: Path, wanted: Path) -> bool:
-    """Whether `path` is `wanted`, or `wanted` with a collision suffix (`-2`), in its folder."""
-    from .naming import collision_key
-
-    if not _same(path.parent, wanted.parent):
-        return False
-    name, stem = collision_key(path.name), collision_key(wanted.name).removesuffix(".md")
-    return name == f"{stem}.md" or re.fullmatch(re.escape(stem) + r"-\d+\.md", name) is not None
-
-
-def _same(a: Path, b: Path) -> bool:
-    return os.path.abspath(a) == os.path.abspath(b)
+        if self._edit_lock.wanted:
+            self._edit_lock.take(self.path)
