@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from .import_meta import parse_when, plain
+from .import_when import parse_when, plain
 from .template import SectionKind
 
 Line = tuple[int, str]

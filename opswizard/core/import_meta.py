@@ -18,9 +18,19 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import datetime
 
 from . import kinds
+from .import_when import (
+    RANGE,
+    at_clock,
+    clock_of,
+    duration_from_range,
+    duration_of,
+    minutes_text,
+    parse_when,
+    plain,
+)
 from .layouts import LayoutMap, normal_name
 from .template import CATEGORIES, ENVIRONMENTS
 
@@ -42,21 +52,6 @@ CATEGORY_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
                      "lag", "degraded")),
 )
 
-_MONTHS = {m: i + 1 for i, m in enumerate(
-    ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"))}
-_ZONES = {"utc": 0, "gmt": 0, "z": 0, "pst": -8, "pdt": -7, "est": -5, "edt": -4, "cst": -6,
-          "cdt": -5, "mst": -7, "mdt": -6, "cet": 1, "cest": 2, "bst": 1, "ist": 5.5,
-          "jst": 9, "aest": 10, "eet": 2, "eest": 3}
-_ISO_DAY = re.compile(r"\b(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?!\d)")
-_NAMED_DAY = re.compile(
-    r"\b(?:(?P<d1>\d{1,2})(?:st|nd|rd|th)?\s+(?P<m1>[a-z]{3,9})\.?,?\s+(?P<y1>\d{4})"
-    r"|(?P<m2>[a-z]{3,9})\.?\s+(?P<d2>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<y2>\d{4}))\b", re.I)
-_TIME = re.compile(
-    r"(?<![\d:])(?P<h>\d{1,2}):(?P<mi>\d{2})(?::(?P<s>\d{2}))?(?:\.\d+)?\s*(?P<ampm>[ap]\.?m\.?)?"
-    r"(?:\s*(?P<zone>Z\b|[+-]\d{2}:?\d{2}\b|\(?(?:UTC|GMT|[A-Z]{3,4})\)?(?![a-z])))?", re.I)
-_RANGE = re.compile(
-    r"(?:between\s+|from\s+)?(?P<a>\d{1,2}:\d{2}(?:\s*[ap]\.?m\.?)?)\s*(?:[A-Z]{3,4}\s*)?"
-    r"(?:-|–|—|to|and|until)\s*(?P<b>\d{1,2}:\d{2}(?:\s*[ap]\.?m\.?)?)", re.I)
 _SEV_CODE = re.compile(r"\b(sev|p|s)\s*-?\s*([0-5])\b", re.I)
 _TITLE_PREFIX = re.compile(
     r"^\s*\[?(?:post[- ]?mortem|incident(?: report| review| postmortem| post[- ]?mortem)?|rca|"
@@ -71,7 +66,6 @@ _LABEL_LINE = re.compile(
     r"(?P<label>[A-Za-z][\w ()/'&-]{0,40}?)"
     r"(?:\*\*|__)?\s*:\s*(?:\*\*|__)?\s*(?P<value>\S.*)$")
 _TABLE_ROW = re.compile(r"^\s*\|(.+)\|\s*$")
-_MARKUP = re.compile(r"[*_`]+|\[([^\]]*)\]\([^)]*\)")
 
 
 @dataclass(frozen=True)
@@ -80,11 +74,6 @@ class Fact:
 
     value: str
     where: str
-
-
-def plain(text: str) -> str:
-    """Text without bold/italic/code markers; a markdown link becomes its text."""
-    return _MARKUP.sub(lambda m: m.group(1) or "", text).strip()
 
 
 def labelled_values(lines: list[Line], layout: LayoutMap) -> list[tuple[str, int, str, str]]:
@@ -106,65 +95,6 @@ def labelled_values(lines: list[Line], layout: LayoutMap) -> list[tuple[str, int
             if kind:
                 found.append((kind, no, match.group("label").strip(), match.group("value")))
     return found
-
-
-def parse_when(text: str) -> tuple[datetime | None, bool]:
-    """A date (and time) read from free text: (aware UTC datetime, has a time)."""
-    text = plain(text)
-    day = None
-    iso = _ISO_DAY.search(text)
-    rest = text
-    if iso:
-        try:
-            day = datetime(int(iso.group(1)), int(iso.group(2)), int(iso.group(3)))
-        except ValueError:
-            day = None
-        rest = text[iso.end():]
-    if day is None:
-        named = _NAMED_DAY.search(text)
-        if named:
-            month = _MONTHS.get((named.group("m1") or named.group("m2") or "")[:3].lower())
-            d, y = named.group("d1") or named.group("d2"), named.group("y1") or named.group("y2")
-            if month:
-                try:
-                    day = datetime(int(y), month, int(d))
-                except ValueError:
-                    day = None
-                rest = text[named.end():]
-    if day is None:
-        return None, False
-    clock = _clock(rest)
-    if clock is None:
-        return day.replace(tzinfo=UTC), False
-    return _at(day, clock), True
-
-
-def _clock(text: str) -> tuple[int, int, int, float] | None:
-    match = _TIME.search(text)
-    if not match:
-        return None
-    hour, minute = int(match.group("h")), int(match.group("mi"))
-    ampm = (match.group("ampm") or "").lower().replace(".", "")
-    if ampm == "pm" and hour < 12:
-        hour += 12
-    if ampm == "am" and hour == 12:
-        hour = 0
-    if hour > 23 or minute > 59:
-        return None
-    zone = (match.group("zone") or "").strip("() ").lower()
-    offset: float = 0
-    if zone and zone[0] in "+-":
-        digits = zone[1:].replace(":", "")
-        offset = (int(digits[:2]) + int(digits[2:] or 0) / 60) * (1 if zone[0] == "+" else -1)
-    elif zone in _ZONES:
-        offset = _ZONES[zone]
-    return hour, minute, int(match.group("s") or 0), offset
-
-
-def _at(day: datetime, clock: tuple[int, int, int, float]) -> datetime:
-    hour, minute, second, offset = clock
-    zone = timezone(timedelta(hours=offset))
-    return day.replace(hour=hour, minute=minute, second=second, tzinfo=zone).astimezone(UTC)
 
 
 def severity_of(text: str, layout: LayoutMap) -> str | None:
@@ -197,43 +127,6 @@ def clean_title(text: str) -> str:
     stripped = _TITLE_SUFFIX.sub(lambda m: " " if m.end() < len(m.string) else "", stripped)
     stripped = _TITLE_DATE.sub("", stripped).strip(" -–—:|")
     return stripped or title
-
-
-def minutes_text(minutes: int) -> str:
-    """`66 minutes`, `2 hours`, `1 hour 5 minutes`."""
-    hours, mins = divmod(minutes, 60)
-    parts = []
-    if hours:
-        parts.append(f"{hours} hour{'s' if hours != 1 else ''}")
-    if mins or not hours:
-        parts.append(f"{mins} minute{'s' if mins != 1 else ''}")
-    return " ".join(parts)
-
-
-def duration_from_range(text: str) -> str | None:
-    """The length of a `between 09:10 and 10:16` / `09:10-10:16` range, in words."""
-    match = _RANGE.search(plain(text))
-    if not match:
-        return None
-    a, b = _clock(match.group("a")), _clock(match.group("b"))
-    if a is None or b is None:
-        return None
-    start, end = a[0] * 60 + a[1], b[0] * 60 + b[1]
-    if end <= start:
-        end += 24 * 60
-    return minutes_text(end - start)
-
-
-def duration_of(text: str) -> str | None:
-    """A duration value the template reads (`66 minutes`), or None."""
-    value = plain(text)
-    if kinds.parse_duration(value) is not None:
-        return value
-    match = re.search(r"(\d+(?:\.\d+)?)\s*(minutes?|mins?|hours?|hrs?|seconds?|days?)\b", value,
-                      re.I)
-    if match and kinds.parse_duration(match.group(0)) is not None:
-        return match.group(0)
-    return duration_from_range(value)
 
 
 def category_of(texts: list[tuple[str, str]]) -> Fact:
@@ -356,10 +249,10 @@ def _date_in_text(texts: list[tuple[str, str]], lines: list[Line], timeline: lis
         when, timed = parse_when(text)
         if when is None:
             continue
-        span = _RANGE.search(plain(text))
-        clock = _clock(span.group("a") + text[span.end():span.end() + 12]) if span else None
+        span = RANGE.search(plain(text))
+        clock = clock_of(span.group("a") + text[span.end():span.end() + 12]) if span else None
         if not timed and clock is not None:
-            when = _at(when.replace(tzinfo=None), clock)
+            when = at_clock(when.replace(tzinfo=None), clock)
             return {"date": Fact(kinds.format_date(when), f"{where}, start of the time range")}
         return {"date": Fact(kinds.format_date(when), where)}
     return {}
@@ -374,13 +267,13 @@ def _date_fact(frontmatter: dict[str, str], label: tuple[int, str, str] | None,
         if not line.strip() or line.lstrip().startswith(("#", "|--", "| --", "|:-")):
             continue
         when, timed = parse_when(line)
-        clock = _clock(line)
+        clock = clock_of(line)
         if when is not None and clock is None:
             day = when  # a date line heading the entries that follow
             continue
         if when or clock:
             if when is None and day is not None and clock is not None:
-                when = _at(day.replace(tzinfo=None), clock)
+                when = at_clock(day.replace(tzinfo=None), clock)
             first_entry = (no, when, clock)
             break
     candidates: list[tuple[str, str]] = []
@@ -396,7 +289,7 @@ def _date_fact(frontmatter: dict[str, str], label: tuple[int, str, str] | None,
         if not timed and first_entry and first_entry[2] is not None:
             entry_day = first_entry[1]
             if entry_day is None or entry_day.date() == when.date():
-                combined = _at(when.replace(tzinfo=None), first_entry[2])
+                combined = at_clock(when.replace(tzinfo=None), first_entry[2])
                 return {"date": Fact(kinds.format_date(combined),
                                      f"{where}, time of the first timeline entry "
                                      f"(line {first_entry[0]})")}

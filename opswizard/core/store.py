@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
-import subprocess
 import tempfile
 import time
 from collections.abc import Iterator
@@ -47,17 +46,6 @@ def find_root(explicit: str | os.PathLike[str] | None = None, cwd: Path | None =
         if (candidate / ".git").exists():
             return candidate / DEFAULT_SUBDIR
     return here
-
-
-def git_toplevel(cwd: Path) -> Path | None:  # pragma: no cover - convenience for callers
-    try:
-        out = subprocess.run(
-            ["git", "rev-parse", "--show-toplevel"], cwd=cwd, capture_output=True, text=True,
-            timeout=5,
-        )
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return Path(out.stdout.strip()) if out.returncode == 0 else None
 
 
 # -- reading ---------------------------------------------------------------------------------
@@ -371,6 +359,7 @@ def entry_path(root: Path, entry: EntryBase) -> Path:
 
 
 def save_new(root: Path, entry: EntryBase) -> Path:
+    """Write a new entry at its conventional place (a `-N` suffix if the name is taken)."""
     from .naming import file_name, folder
     from .render import render_bytes
 
