@@ -1,26 +1,16 @@
-"""Related past entries and a headless search, ranked in process: the one search's
-fallback where SQLite has no FTS5 (`search.Search`). Pure: no Textual, no I/O.
-
-A `Suggester` reads a `KnowledgeIndex` (`index.py`) and precomputes, once, what a keystroke
-needs: an inverted index of search terms (`index.terms`: stemmed, stop words dropped) per
-field (title, symptoms, primary cause, impact, services, tags), plus exact service-key and
-tag postings. Postings are in record order (newest first) and in a first pass each term
-contributes at most `cap` of them (a twentieth of the knowledge base, within 256..2000), so
-a keystroke touches a bounded number of records. The first pass ranks candidates by
-IDF-weighted overlap; the best `RERANK` are then scored exactly (per-field IDF cosine,
-shared services, shared tags). A typed term the knowledge base does not know (a partial
-last word, a typo) is expanded to known terms by prefix (bisect) or by `process.extract`
-over the vocabulary. It also completes fields (`complete.FieldCompletions`).
+"""Related past entries and a headless search, ranked in process over `postings.Postings`:
+the one search's fallback where SQLite has no FTS5 (`search.Search`). Pure: no Textual, no
+I/O. The first pass ranks candidates by IDF-weighted overlap over bounded postings; the
+best `RERANK` are then scored exactly (per-field IDF cosine, shared services, shared tags).
+A `Suggester` also completes fields (`complete.FieldCompletions`).
 
 Scores are floats from 0 to 100, best first.
 """
 
 from __future__ import annotations
 
-import bisect
 import heapq
 import math
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import repeat
@@ -30,8 +20,9 @@ from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz, process
 
-from .complete import FieldCompletions, Suggestion
-from .index import KnowledgeIndex, Record, norm_text, service_key, term_set, terms
+from .complete import Suggestion
+from .index import Record, norm_text, service_key
+from .postings import T_CAUSE, T_SYMPTOMS, T_TITLE, Postings, sum_parts
 from .tags import normalise_tag
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -39,10 +30,6 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["Match", "Suggester", "Suggestion"]
 
-# In the first pass each term contributes at most `cap` postings (its newest records):
-# a twentieth of the knowledge base, within [MIN_CAP, CAP].
-CAP = 2000
-MIN_CAP = 256
 # Candidates scored exactly after the cheap first pass.
 RERANK = 120
 # Weights of the parts of an entry when comparing two entries (related / similar).
@@ -50,7 +37,6 @@ WEIGHTS = {"services": 30.0, "symptoms": 30.0, "cause": 15.0, "title": 15.0, "ta
 # Search: how much a term found in each field counts.
 SEARCH_BOOST = (1.0, 0.95, 0.85, 0.75, 1.0, 1.0)  # title, symptoms, cause, impact, services, tags
 FIELD_NAMES = ("title", "symptoms", "cause", "impact", "services", "tags")
-T_TITLE, T_SYMPTOMS, T_CAUSE, T_IMPACT, T_SERVICES, T_TAGS = range(6)
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,162 +48,9 @@ class Match:
     reason: str
 
 
-# -- related entries, similar entries, search ---------------------------------------------------
-Group = tuple[tuple[str, float], ...]  # a typed term: the known terms it stands for, with factors
-
-
-class Suggester(FieldCompletions):
+class Suggester(Postings):
     """Every suggestion over one `KnowledgeIndex`: the field completions, and related,
     similar and searched entries (postings built on first use)."""
-
-    def __init__(self, index: KnowledgeIndex) -> None:
-        super().__init__(index)
-        self.records = index.records
-        self._built = False  # the postings: built on the first related/similar/search
-        self._expansions: dict[str, Group] = {}
-        self._fields: dict[tuple[int, int], tuple[frozenset[str], float]] = {}
-        self.cap = max(MIN_CAP, min(CAP, len(self.records) // 20))
-
-    # -- building --------------------------------------------------------------------------
-    def _ensure(self) -> None:
-        if not self._built:
-            self._built = True
-            self._build_postings()
-
-    def _build_postings(self) -> None:
-        text_posts: list[defaultdict[str, list[int]]] = [defaultdict(list) for _ in range(4)]
-        by_service: defaultdict[str, list[int]] = defaultdict(list)
-        by_tag: defaultdict[str, list[int]] = defaultdict(list)
-        title_p, symptoms_p, cause_p, impact_p = text_posts
-        key_of = service_key
-        for i, r in enumerate(self.records):
-            for postings, text in ((title_p, r.title), (symptoms_p, r.symptoms),
-                                   (cause_p, r.primary_cause), (impact_p, r.impact)):
-                if text:
-                    for term in term_set(text):
-                        postings[term].append(i)
-            for key in {key_of(s) for s in r.services}:
-                by_service[key].append(i)
-            for tag in set(r.tags):
-                by_tag[tag].append(i)
-        by_service.pop("", None)
-        self._by_service = dict(by_service)
-        self._by_tag = dict(by_tag)
-        # Terms of service names and tags, posted from the (few) distinct names.
-        posts: list[dict[str, list[int]]] = [dict(p) for p in text_posts]
-        for names in (self._by_service, self._by_tag):
-            groups: dict[str, list[list[int]]] = {}
-            for name, rows in names.items():
-                for term in term_set(name):
-                    groups.setdefault(term, []).append(rows)
-            posts.append({
-                term: lists[0] if len(lists) == 1 else sorted(set().union(*lists))
-                for term, lists in groups.items()
-            })
-        self._posts = posts
-        df: dict[str, int] = {}
-        for field in posts:
-            for term, rows in field.items():
-                df[term] = df.get(term, 0) + len(rows)
-        n = max(len(self.records), 1)
-        self._idf = {term: math.log(1 + n / count) for term, count in df.items()}
-        self._vocab = sorted(self._idf)
-
-    # -- query terms ------------------------------------------------------------------------
-    def _expand(self, term: str) -> Group:
-        """The known terms a typed term stands for: itself, else completions of it (a word
-        being typed), else close spellings (a typo)."""
-        if term in self._idf:
-            return ((term, 1.0),)
-        cached = self._expansions.get(term)
-        if cached is not None:
-            return cached
-        group: list[tuple[str, float]] = []
-        if len(term) >= 2:
-            lo = bisect.bisect_left(self._vocab, term)
-            hi = bisect.bisect_left(self._vocab, term + "\U0010ffff", lo)
-            if hi > lo:
-                words = self._vocab[lo:hi]
-                if len(words) > 4:  # the most common completions: likeliest to be meant
-                    words = heapq.nsmallest(4, words, key=self._idf.__getitem__)
-                group = [(w, 0.9) for w in words]
-        if not group and len(term) >= 4:
-            group = [
-                (w, 0.85 * s / 100)
-                for w, s, _ in process.extract(
-                    term, self._vocab, scorer=fuzz.ratio, limit=3, score_cutoff=80,
-                    processor=None,
-                )
-            ]
-        result = tuple(group)
-        if len(self._expansions) > 50_000:
-            self._expansions.clear()
-        self._expansions[term] = result
-        return result
-
-    def _groups(self, text: str) -> list[Group]:
-        self._ensure()
-        groups = []
-        for term in dict.fromkeys(terms(text)):
-            group = self._expand(term)
-            if group:
-                groups.append(group)
-        return groups
-
-    def _weight(self, group: Group) -> float:
-        return max(self._idf[t] * factor for t, factor in group)
-
-    def _field_text(self, i: int, field: int) -> str:
-        r = self.records[i]
-        if field == T_SERVICES:
-            return " ".join(service_key(s) for s in r.services)
-        if field == T_TAGS:
-            return " ".join(r.tags)
-        return (r.title, r.symptoms, r.primary_cause, r.impact)[field]
-
-    def _field_info(self, i: int, field: int) -> tuple[frozenset[str], float]:
-        """Record i's distinct terms in a field, and their IDF norm (cached)."""
-        key = (i, field)
-        info = self._fields.get(key)
-        if info is None:
-            found = frozenset(term_set(self._field_text(i, field)))
-            idf = self._idf
-            info = (found, math.sqrt(sum(idf.get(t, 0.0) ** 2 for t in found)))
-            if len(self._fields) > 200_000:
-                self._fields.clear()
-            self._fields[key] = info
-        return info
-
-    def _parts(self, groups: list[Group], field: int, scale: float) -> list[dict[int, float]]:
-        """First pass, per typed term: {record: scale * w^2} for the records whose field
-        holds it, over at most `self.cap` postings per term (the newest records)."""
-        postings = self._posts[field]
-        cap = self.cap
-        parts = []
-        for group in groups:
-            # Written in ascending order of weight, so a record keeps its best: all in C.
-            part: dict[int, float] = {}
-            for w, term in sorted((scale * (self._idf[t] * f) ** 2, t) for t, f in group):
-                rows = postings.get(term)
-                if rows:
-                    part.update(zip(rows[:cap], repeat(w)))
-            if part:
-                parts.append(part)
-        return parts
-
-    def _dot(self, groups: list[Group], found: frozenset[str]) -> float:
-        """Exact IDF-weighted overlap of the typed groups with a record's terms."""
-        idf = self._idf
-        dot = 0.0
-        for group in groups:
-            best = 0.0
-            for term, factor in group:
-                if term in found:
-                    w2 = (idf[term] * factor) ** 2
-                    if w2 > best:
-                        best = w2
-            dot += best
-        return dot
 
     # -- related and similar ----------------------------------------------------------------
     def related(
@@ -281,7 +114,7 @@ class Suggester(FieldCompletions):
                 rows = postings.get(key)
                 if rows:
                     parts.append(dict.fromkeys(rows[:cap], weight / len(keys)))
-        total = _sum_parts(parts)
+        total = sum_parts(parts)
         # Second pass: the exact score of the best candidates.
         exclude = str(exclude_path) if exclude_path is not None else None
         scored = []
@@ -341,7 +174,7 @@ class Suggester(FieldCompletions):
                 if rows:
                     best.update(zip(rows[:cap], repeat(value)))
             parts.append(best)
-        acc = _sum_parts(parts)
+        acc = sum_parts(parts)
         if not acc:
             return self._fuzzy_fallback(query, limit)
         # Second pass: exact coverage of the best candidates, and which fields matched.
@@ -384,19 +217,6 @@ class Suggester(FieldCompletions):
             qnorm, texts, scorer=fuzz.partial_ratio, limit=limit, score_cutoff=75, processor=None
         )
         return [Match(self.records[i], round(s * 0.8, 1), "fuzzy match") for _, s, i in hits]
-
-
-def _sum_parts(parts: list[dict[int, float]]) -> dict[int, float]:
-    """Add up {record: value} dicts (consumes them): each merge walks the smaller one."""
-    if not parts:
-        return {}
-    parts.sort(key=len, reverse=True)
-    total = parts[0]
-    get = total.get
-    for part in parts[1:]:
-        for i, value in part.items():
-            total[i] = get(i, 0.0) + value
-    return total
 
 
 def _reason(sims: dict[str, float], services: list[str], tags: list[str]) -> str:
