@@ -223,19 +223,12 @@ def _load(root: Path, kb: kbdb.KbIndex, cached: Cached,
 
 def _pair(kb: kbdb.KbIndex, facts_of: dict[str, Facts], summary_of: dict[str, Summary],
           redo: set[str], progress: Callable[[int, int], None] | None) -> None:
-    """Work out the repeat pair of each key in `redo` (in place), with the one search."""
+    """Work out the repeat pair of each key in `redo` (in place), with the one search
+    (`repeat_batch`: many look-ups at once, the same pairs as one by one)."""
     from dataclasses import replace
 
-    from .search import Search
+    from .repeat_batch import pair_all
 
-    maybe = repeats.candidates(facts_of, redo)
-    search = Search(kb)
-    for done, key in enumerate(sorted(redo), 1):
-        facts = facts_of[key]
-        pair = None
-        if key in maybe and key in summary_of:
-            pair = repeats.pair(facts, summary_of[key], search, facts_of)
-        if pair != facts.repeat:
-            facts_of[key] = replace(facts, repeat=pair)
-        if progress and (done % 100 == 0 or done == len(redo)):
-            progress(done, len(redo))
+    for key, pair in pair_all(kb, facts_of, summary_of, redo, progress).items():
+        if pair != facts_of[key].repeat:
+            facts_of[key] = replace(facts_of[key], repeat=pair)

@@ -14,6 +14,7 @@ Pairs are worked out once per
 changed entry and kept in the facts cache (`factcache.py`), never per run: `affected` says
 which entries a change can move (the changed ones, those paired with a changed or deleted
 one, and those up to `WINDOW_DAYS` after a changed one that share a service or tag with it).
+Many at once (a first `stats` pairs every entry): `repeat_batch.pair_all`, the same pairs.
 """
 
 from __future__ import annotations
@@ -36,7 +37,9 @@ MIN_SCORE = 60.0
 CANDIDATES = 100  # nearest entries the search is asked for
 
 
-def _keys(facts: Facts) -> set[str]:
+def shared_keys(facts: Facts) -> set[str]:
+    """The entry's shared-service and tag keys (`s:<service key>`, `t:<tag>`): two entries
+    can be a pair only when they have one in common."""
     return {f"s:{k}" for k in map(service_key, facts.services) if k} | {
         f"t:{t}" for t in facts.tags}
 
@@ -45,7 +48,7 @@ def _postings(by_key: dict[str, Facts]) -> dict[str, list[str]]:
     postings: dict[str, list[str]] = defaultdict(list)
     for key, facts in by_key.items():
         if facts.when is not None:
-            for shared in _keys(facts):
+            for shared in shared_keys(facts):
                 postings[shared].append(key)
     return postings
 
@@ -56,21 +59,21 @@ def candidates(by_key: dict[str, Facts], keys: Iterable[str]) -> set[str]:
     whens: dict[str, list[datetime]] = defaultdict(list)
     for known in by_key.values():
         if known.when is not None:
-            for shared in _keys(known):
+            for shared in shared_keys(known):
                 whens[shared].append(known.when)
     for moments in whens.values():
         moments.sort()
     window = timedelta(days=WINDOW_DAYS)
     out = set()
     for key in keys:
-        facts = by_key.get(key)
-        if facts is None or facts.when is None:
+        entry = by_key.get(key)
+        if entry is None or entry.when is None:
             continue
-        start = facts.when - window
-        for shared in _keys(facts):
+        start = entry.when - window
+        for shared in shared_keys(entry):
             moments = whens[shared]
             i = bisect_left(moments, start)
-            if i < len(moments) and moments[i] < facts.when:
+            if i < len(moments) and moments[i] < entry.when:
                 out.add(key)
                 break
     return out
@@ -90,7 +93,7 @@ def affected(by_key: dict[str, Facts], changed: Iterable[str], deleted: Iterable
         new = by_key.get(key)
         if new is None or new.when is None:
             continue
-        for shared in _keys(new):
+        for shared in shared_keys(new):
             for other in postings.get(shared, ()):
                 when = by_key[other].when
                 if when is not None and new.when < when <= new.when + window:
@@ -103,7 +106,7 @@ def pair(facts: Facts, summary: Summary, search: Search, by_key: dict[str, Facts
     """The similar earlier entry of `facts` (whose index summary is `summary`), if any."""
     if facts.when is None:
         return None
-    mine = _keys(facts)
+    mine = shared_keys(facts)
     if not mine:
         return None
     start = facts.when - timedelta(days=WINDOW_DAYS)
@@ -112,7 +115,7 @@ def pair(facts: Facts, summary: Summary, search: Search, by_key: dict[str, Facts
         other = by_key.get(hit.key)
         if other is None or other.when is None or other.key == facts.key:
             continue
-        if start <= other.when < facts.when and mine & _keys(other):
+        if start <= other.when < facts.when and mine & shared_keys(other):
             found = (other.when, hit.score,
                      Repeat(other.key, other.title, round(hit.score, 1), hit.reason))
             if best is None or found[:2] > best[:2]:
