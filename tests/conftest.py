@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -51,3 +54,14 @@ def copy_fixture(name: str, dest: Path) -> Path:
     target = dest / Path(name).name
     shutil.copyfile(FIXTURES / name, target)
     return target
+
+
+def another_live_opswizard() -> subprocess.Popen[bytes]:
+    """A live process whose command line names opswizard (what a lock's liveness check
+    looks for), returned once it has exec'd: before that its command line is still ours."""
+    other = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)", "opswizard"])
+    cmdline = Path(f"/proc/{other.pid}/cmdline")
+    deadline = time.monotonic() + 30
+    while b"opswizard" not in cmdline.read_bytes() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    return other

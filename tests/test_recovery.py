@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -17,7 +15,7 @@ from opswizard.tui.screens.dialogs import ChoiceDialog
 from opswizard.tui.screens.recovery import DiffScreen, RecoveryScreen
 from opswizard.tui.screens.wizard import WizardScreen
 
-from .conftest import SEED
+from .conftest import SEED, another_live_opswizard
 from .test_wizard import type_text
 from .test_wizard_suggestions import wait_for
 
@@ -166,7 +164,7 @@ async def test_scenario_25_a_second_editor_is_warned(kb: Path) -> None:
     path = copy_seed(kb)
     journal.lock(path)
     lock = journal._lock_file(path)
-    other = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)", "opswizard"])
+    other = another_live_opswizard()
     try:
         lock.write_text(lock.read_text().replace(f'"pid": {os.getpid()}', f'"pid": {other.pid}'))
         app = OpsWizardApp(kb, mode="edit", path=path)

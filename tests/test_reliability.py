@@ -46,7 +46,7 @@ from opswizard.tui.screens.browse import BrowseScreen
 from opswizard.tui.screens.recovery import RecoveryScreen
 from opswizard.tui.screens.wizard import WizardScreen
 
-from .conftest import SEED
+from .conftest import SEED, another_live_opswizard
 
 SIZE = (160, 50)
 SEED_PATH = SEED / "example1-service-issue.md"
@@ -1172,7 +1172,7 @@ def test_scenario_25_a_second_editor_is_detected(kb: Path) -> None:
     journal.lock(path)
     assert journal.other_editor(path) is None  # our own lock
     # Another opswizard: a live process whose command line names opswizard.
-    other = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)", "opswizard"])
+    other = another_live_opswizard()
     try:
         lock = journal._lock_file(path)
         data = json.loads(lock.read_text())

@@ -6,8 +6,6 @@ import json
 import os
 import shutil
 import socket
-import subprocess
-import sys
 import uuid
 from pathlib import Path
 
@@ -21,7 +19,7 @@ from opswizard.core.outcomes import Conflict, NeedsFinalReason, Refused, Saved, 
 from opswizard.core.parse import parse_bytes
 from opswizard.core.session import EditSession
 
-from .conftest import FIXTURES, SEED
+from .conftest import FIXTURES, SEED, another_live_opswizard
 
 PASSING = (FIXTURES / "kb/issues/kafka/ops-learning-2025-09-03-22-47-00-issue-kafka-broker-"
            "disk-full-caused-under-replicated-partitions.md")
@@ -422,7 +420,7 @@ def test_another_live_editor_is_named_and_our_lock_is_released(kb: Path) -> None
     lock_file = journal._lock_file(path)
     lock_file.parent.mkdir(parents=True, exist_ok=True)
     # Another live opswizard (a lock whose process is gone or is not an opswizard is stale).
-    other = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)", "opswizard"])
+    other = another_live_opswizard()
     try:
         lock_file.write_text(json.dumps({"pid": other.pid, "host": socket.gethostname()}))
         session = EditSession.open(kb, path)
