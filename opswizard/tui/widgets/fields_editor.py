@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from textual import on
 from textual.app import ComposeResult
 from textual.content import Content
+from textual.css.query import NoMatches
 from textual.widgets import Input, Select, Static, TextArea
 
 from ...core import kinds
@@ -51,7 +52,11 @@ def tags_from_input(value: str) -> list[str]:
 class FieldsEditor(SectionEditor):
     """One labelled widget per template field, with its validation message underneath."""
 
+    _shown: dict[str, tuple[str, str] | None]
+    """The message under each field as last shown (None: no message)."""
+
     def compose(self) -> ComposeResult:
+        self._shown = {}
         yield Static(Content(self.spec.hint), classes="hint")
         for f in self.spec.fields:
             marker = " *" if f.required else ""
@@ -77,9 +82,13 @@ class FieldsEditor(SectionEditor):
 
     def widget(self, key: str) -> Input | Select[str] | TextArea:
         """The widget editing a field (a TextArea once a value spans lines)."""
-        for selector in (f"#field-{key}-multi", f"#field-{key}"):
-            for widget in self.query(selector):
-                return widget  # type: ignore[return-value]
+        # The fields are this editor's own children: looked up by id, not by a query over
+        # every widget below (this runs for every field on every keystroke).
+        for widget_id in (f"field-{key}-multi", f"field-{key}"):
+            try:
+                return self.get_child_by_id(widget_id)  # type: ignore[return-value]
+            except NoMatches:
+                continue
         raise KeyError(key)
 
     def _widget(self, f: FieldSpec) -> Input | Select[str]:
@@ -135,7 +144,11 @@ class FieldsEditor(SectionEditor):
 
     def _check(self, f: FieldSpec, value: str) -> None:
         problem = kinds.check(f.kind, value)
-        message = self.query_one(f"#msg-{f.key}", Static)
+        shown = (problem.level, problem.message) if problem else None
+        if self._shown.get(f.key, ()) == shown:
+            return  # the same message: updating it would lay the screen out again
+        self._shown[f.key] = shown
+        message = self.get_child_by_id(f"msg-{f.key}", Static)
         message.set_class(bool(problem and problem.level == "error"), "-error")
         message.set_class(bool(problem and problem.level == "warning"), "-warning")
         message.update(line(problem.message) if problem else "")
