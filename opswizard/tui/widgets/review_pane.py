@@ -29,6 +29,9 @@ class ReviewPane(Vertical):
     ReviewPane.-move-offered #save-move { display: block; }
     """
 
+    _raw = ""
+    """The file's text as the File tab should show it."""
+
     def compose(self) -> ComposeResult:
         yield Static("", id="review-target")
         yield Static("", id="review-checklist")
@@ -65,5 +68,18 @@ class ReviewPane(Vertical):
         )
         self.query_one("#review-checklist", Static).update(Content("\n").join([head, *lines]))
         body = text.split("\n---\n", 1)[-1] if text.startswith("---\n") else text
-        await self.query_one("#review-markdown", Markdown).update(clean(body))
-        self.query_one("#review-raw", TextArea).text = clean(text)
+        self._raw = clean(text)
+        for markdown in self.query("#review-markdown").results(Markdown):
+            await markdown.update(clean(body))
+        self._fill_raw()
+
+    def _fill_raw(self) -> None:
+        """Put the file's text in the File tab; the tabs mount their panes a moment after
+        this pane, so a review shown just after it appeared fills the tab once it is there."""
+        found = self.query("#review-raw").results(TextArea)
+        raw = next(iter(found), None)
+        if raw is not None:
+            if raw.text != self._raw:
+                raw.text = self._raw
+        elif self.is_attached:
+            self.call_after_refresh(self._fill_raw)
