@@ -24,6 +24,8 @@ from opswizard.tui.screens.related import RelatedScreen
 from opswizard.tui.widgets.entry_preview import EntryPreview
 from opswizard.tui.widgets.entry_table import EntryTable
 
+from .keys_helpers import until
+
 FIXTURE = Path(__file__).parent / "fixtures" / "browse_kb"
 SIZE = (120, 40)
 POOL = "Memory Service Connection Pool Exhaustion"
@@ -52,6 +54,9 @@ async def ready(pilot) -> BrowseScreen:  # type: ignore[no-untyped-def]
     await pilot.pause(0.15)
     screen = pilot.app.screen
     assert isinstance(screen, BrowseScreen)
+    head = screen.query_one("#preview-head", Static)
+    await until(pilot, lambda: "Loading the knowledge base" not in str(head.content),
+                "the knowledge base loaded")
     return screen
 
 
@@ -354,8 +359,9 @@ async def test_interactive_while_loading(kb: Path, monkeypatch: pytest.MonkeyPat
 async def test_empty_knowledge_base(tmp_path: Path) -> None:
     async with OpsWizardApp(tmp_path).run_test(size=SIZE) as pilot:
         screen = await ready(pilot)
+        head = screen.query_one("#preview-head", Static)
+        await until(pilot, lambda: "no entries yet" in str(head.content), "the empty note")
         assert screen.all_rows == []
-        assert "no entries yet" in str(screen.query_one("#preview-head", Static).content)
 
 
 async def test_help_lists_the_keys(kb: Path) -> None:

@@ -84,15 +84,20 @@ class SecretsNotice(Vertical):
 
     def show(self, text: str, found: list[secrets.SecretFinding]) -> None:
         """Show these findings of `text` (ignored if the text moved on since)."""
-        if text != self._pending:
+        if text != self._pending or not self.is_attached or self.app._exit:
             return
+        title = self.query("#secrets-title").results(Static)
+        listing = self.query("#secrets-list").results(Static)
+        head, body = next(iter(title), None), next(iter(listing), None)
+        if head is None or body is None:
+            return  # the screen is closing (its widgets go first): nothing left to show
         self.findings = found
         self.set_class(bool(found), "-shown")
         count = len(found)
-        self.query_one("#secrets-title", Static).update(Content.assemble(
+        head.update(Content.assemble(
             ("✗ ", "bold"), (f"{count} possible secret{'s' if count != 1 else ''} in this "
                              "entry: they would reach git with it", "bold")))
-        self.query_one("#secrets-list", Static).update(Content("\n").join(
+        body.update(Content("\n").join(
             [line(f"{f.label} in {section_at(text, f.line)}, line {f.line} column {f.column}")
              for f in found]))
         self.mark(found)
