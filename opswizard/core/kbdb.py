@@ -32,7 +32,6 @@ falls back to the in-process index (`suggest.Suggester`).
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import sqlite3
@@ -40,11 +39,11 @@ import threading
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import UTC
 from pathlib import Path
 
-from . import bulkparse, kbschema, store
+from . import bulkparse, changes, kbschema, store
+from .changes import Stats
 from .index import service_key
 from .kbscan import digest, read, scan
 from .kbschema import (
@@ -70,22 +69,6 @@ from .summary import SEARCH_FIELDS, SEARCH_NAMES, Summary, broken
 
 HAS_FTS5 = kbschema.HAS_FTS5
 """Whether this Python's SQLite has FTS5 (else search falls back to the in-process index)."""
-
-@dataclass
-class Stats:
-    """What a refresh did: files seen, rows reused as they were, rows reused after hashing,
-    files parsed, files that could not be read, whether the database was usable (`cache`:
-    "ok", "missing", or why it was rebuilt) and whether anything was written."""
-
-    files: int = 0
-    reused: int = 0
-    rehashed: int = 0
-    parsed: int = 0
-    unreadable: int = 0
-    cache: str = "missing"
-    written: bool = False
-    how: str = "stat"  # how changes were found: "stat" or "git"
-
 
 # -- the index --------------------------------------------------------------------------------
 class KbIndex:
@@ -161,73 +144,7 @@ class KbIndex:
             return self.stats
 
     def _update(self, progress: bulkparse.Progress | None, workers: int | None) -> Stats:
-        assert self.conn is not None
-        stats = Stats(cache="ok")
-        found, failed = scan(self.root)
-        stats.files = len(found) + len(failed)
-        signature = digest(found) if not failed else ""
-        if (signature and self._meta("scan") == signature and len(found)
-                == self.conn.execute("SELECT count(*) FROM rows").fetchone()[0]):
-            stats.reused = len(found)  # every file as it was when the index last saw it
-            return stats
-        known = {key: (rid, size, mtime, sha, error) for rid, key, size, mtime, sha, error
-                 in self.conn.execute("SELECT id, key, size, mtime_ns, sha256, error FROM rows")}
-        now = time.time_ns()
-        to_parse: list[tuple[str, str, bytes]] = []
-        touched: list[tuple[int, int, int]] = []  # id, size, mtime_ns
-        gone: set[str] = set(known)
-        new_errors: list[Summary] = []
-        for path, key, size, mtime_ns in found:
-            gone.discard(key)
-            old = known.get(key)
-            stamp = 0 if mtime_ns > now - RACY_NS else mtime_ns
-            if old is not None and old[1] == size and old[2] == mtime_ns and mtime_ns:
-                continue
-            data, error = read(path)
-            if data is None:
-                stats.unreadable += 1
-                new_errors.append(broken(Path(path), key, error))
-                continue
-            if old is not None and old[3] == hashlib.sha256(data).hexdigest():
-                stats.rehashed += 1
-                if (old[1], old[2]) != (size, stamp):
-                    touched.append((old[0], size, stamp))
-                continue
-            to_parse.append((key, path, data))
-        for path, key, error in failed:
-            gone.discard(key)
-            stats.unreadable += 1
-            new_errors.append(broken(Path(path), key, error))
-        parsed = bulkparse.parse_all(to_parse, progress, workers) if to_parse else []
-        stats.parsed = len(parsed)
-        stats.reused = len(found) - stats.parsed - stats.rehashed - stats.unreadable
-        sizes = {key: (size, mtime_ns) for _, key, size, mtime_ns in found}
-        racy = any(mtime_ns > now - RACY_NS for _, _, _, mtime_ns in found)
-        quiet = "" if racy or new_errors or failed else signature
-        if not (parsed or new_errors or touched or gone):
-            if quiet and quiet != self._meta("scan"):
-                with self._write(bump=False) as conn:
-                    self._set_meta(conn, "scan", quiet)
-                stats.written = True
-            return stats
-        with self._write() as conn:
-            self._set_meta(conn, "scan", quiet)
-            for key in gone:
-                self._delete(conn, known[key][0])
-            for s in parsed:
-                size, mtime_ns = sizes[s.key]
-                stamp = 0 if mtime_ns > now - RACY_NS else mtime_ns
-                if s.key in known:
-                    self._delete(conn, known[s.key][0])
-                self._insert(conn, s, size, stamp)
-            for s in new_errors:  # unreadable now: kept as a row that is always re-read
-                if s.key in known:
-                    self._delete(conn, known[s.key][0])
-                self._insert(conn, s, 0, 0)
-            conn.executemany("UPDATE rows SET size = ?, mtime_ns = ? WHERE id = ?",
-                             [(size, mtime, rid) for rid, size, mtime in touched])
-        stats.written = True
-        return stats
+        return changes.update(self, progress, workers)
 
     def _meta(self, name: str) -> str:
         assert self.conn is not None

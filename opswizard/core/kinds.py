@@ -13,7 +13,8 @@ from datetime import UTC, date, datetime
 
 from pytimeparse import parse as _parse_duration
 
-from .template import CATEGORIES, ENVIRONMENTS, PLACEHOLDERS, SEVERITIES, FieldKind
+from .placeholders import PLACEHOLDERS
+from .template import CATEGORIES, ENVIRONMENTS, SEVERITIES, FieldKind
 
 Level = str  # "error" | "warning"
 

@@ -8,10 +8,8 @@ dated in the window before the entry and sharing a service or tag with it) can b
 pair. `BatchSearch` is the one search with:
 
 - every row's key, id, services (with their `index.service_key`) and tags read once;
-- each row's search terms per field read once, when first scored, and kept as sets; the
-  coverage worked out from the terms the query and the row share (the one search walks
-  every term of the row for every group of the query: the same maxima, summed in the same
-  order, so the same score to the last bit);
+- each row's search terms per field read once, when first scored, and kept
+  (`scoring.doc_of`);
 - the newest `WINDOW` rows of each service and tag read once per value (the newest of
   several values together is the merge of each one's newest: the same rows, same order);
 - while pairing (`BatchSearch.pair`), only the rows that could be the pair scored exactly:
@@ -22,10 +20,10 @@ pair. `BatchSearch` is the one search with:
   capped by theirs, and could reach the minimum), the whole pass is scored, as the one
   search scores it.
 
-Ranking, query words, FTS5 passes and reasons are otherwise the one search's own code. A
-test compares this with the one search on generated knowledge bases, hit by hit and pair
-by pair (`tests/test_repeat_batch.py`): a change to the scoring in `search.py` that is not
-made here too fails it.
+Ranking, query words, FTS5 passes, the score of a row and its reason are the one search's
+own code (`scoring.Scoring`, shared with `search.Search`). A test compares this with the
+one search on generated knowledge bases, hit by hit and pair by pair
+(`tests/test_repeat_batch.py`).
 """
 
 from __future__ import annotations
@@ -36,79 +34,18 @@ from typing import TYPE_CHECKING
 
 from . import repeats
 from .index import service_key
-from .search import BOOST, WINDOW, Hit, Query, Search, _reason
+from .scoring import Doc, Meta, Scoring, doc_of, excluded
+from .search import WINDOW, Hit, Query, Search
 from .summary import SEARCH_NAMES
 
 if TYPE_CHECKING:  # pragma: no cover
     from .facts import Facts, Repeat
     from .kbdb import KbIndex
-    from .search import Group
+    from .scoring import Group
     from .summary import Summary
 
-_Meta = tuple[str, str, tuple[tuple[str, str], ...], tuple[str, ...]]
-"""A row's key, entry id, services (each with its key) and tags."""
-_Doc = dict[str, tuple[float, tuple[int, ...]]]
-"""A row's search terms, each with the largest `BOOST` of the fields holding it and those
-fields (a word's best factor in a row is its factor times that boost)."""
 _SKIP = Hit("", -1.0, "", False)
 """While pairing, a hit in its place that cannot be the pair (under any minimum score)."""
-
-
-class _Scoring:
-    """What scoring the rows of one pass needs (`Search._score`'s figures)."""
-
-    __slots__ = ("where", "terms", "idfs", "total_idf", "best", "text_w", "srv_w", "tag_w",
-                 "whole", "qservices", "qtags", "complete")
-
-    def __init__(self, search: Search, part: list[tuple[int, float]],
-                 groups: list[tuple[Group, float]], qservices: set[str], qtags: set[str],
-                 complete: bool) -> None:
-        self.where: dict[str, list[tuple[int, float]]] = {}
-        for g, (group, _) in enumerate(groups):
-            for term, factor in search._terms_of(group).items():
-                self.where.setdefault(term, []).append((g, factor))
-        self.terms = frozenset(self.where)
-        self.idfs = [idf for _, idf in groups]
-        self.total_idf = sum(self.idfs)
-        self.best = min((r for _, r in part), default=0.0)
-        self.text_w = 1.0 if groups else 0.0
-        self.srv_w = 0.5 if qservices else 0.0
-        self.tag_w = 0.3 if qtags else 0.0
-        self.whole = self.text_w + self.srv_w + self.tag_w
-        self.qservices, self.qtags, self.complete = qservices, qtags, complete
-
-    def exact(self, rid: int, r: float, meta: _Meta, doc: _Doc
-              ) -> tuple[float, float, int, Hit]:
-        """A row's sort key (-score, bm25, id) and hit, scored as `Search._score` does."""
-        key, _, services, tags = meta
-        values = [0.0] * len(self.idfs)
-        matched: set[int] = set()
-        where = self.where
-        for term in doc.keys() & self.terms:
-            boost, fields = doc[term]
-            matched.update(fields)
-            for g, factor in where[term]:
-                if factor * boost > values[g]:
-                    values[g] = factor * boost
-        held = 0.0
-        for idf, value in zip(self.idfs, values, strict=True):
-            held += idf * value
-        coverage = held / self.total_idf if self.total_idf else 0.0
-        bm = r / self.best if self.best < 0 else 0.0
-        qservices, qtags = self.qservices, self.qtags
-        shared_s = [s for s, k in services if k in qservices]
-        shared_t = [t for t in tags if t in qtags]
-        score = self.text_w * (0.7 * coverage + 0.3 * bm)
-        score += self.srv_w * min(1.0, len(shared_s) / len(qservices)) if qservices else 0.0
-        score += self.tag_w * min(1.0, len(shared_t) / len(qtags)) if qtags else 0.0
-        score = 100 * score / self.whole
-        hit = Hit(key, round(score, 1), _reason(matched, shared_s, shared_t), self.complete, rid)
-        return -score, r, rid, hit
-
-    def past_window(self, r: float) -> float:
-        """The score of a row past the exactly scored ones, before the cap by their lowest."""
-        bm = r / self.best if self.best < 0 else 0.0  # rows found by sharing alone: r = 0
-        return 100 * self.text_w * (0.7 * self.complete + 0.3 * bm) / self.whole
 
 
 class BatchSearch(Search):
@@ -118,8 +55,8 @@ class BatchSearch(Search):
     def __init__(self, kb: KbIndex) -> None:
         super().__init__(kb)
         self._kept_for = -1
-        self._meta: dict[int, _Meta] = {}
-        self._docs: dict[int, _Doc] = {}
+        self._meta: dict[int, Meta] = {}
+        self._docs: dict[int, Doc] = {}
         self._shared: dict[tuple[float, tuple[int, ...]], tuple[float, tuple[int, ...]]] = {}
         self._newest: dict[tuple[str, str], list[tuple[str, int]]] = {}
         self._together: dict[tuple[str, tuple[str, ...]], list[int]] = {}
@@ -161,7 +98,7 @@ class BatchSearch(Search):
             self._only = None
 
     # -- what is kept ------------------------------------------------------------------------
-    def _rows(self) -> dict[int, _Meta]:
+    def _rows(self) -> dict[int, Meta]:
         if not self._meta:
             assert self.kb.conn is not None
             for rid, key, eid, services, tags in self.kb.conn.execute(
@@ -171,7 +108,7 @@ class BatchSearch(Search):
                                    tuple(tags.split("\x1f")) if tags else ())
         return self._meta
 
-    def _fields(self, ids: list[int]) -> dict[int, _Doc]:
+    def _fields(self, ids: list[int]) -> dict[int, Doc]:
         missing = [rid for rid in ids if rid not in self._docs]
         if missing:
             assert self.kb.conn is not None
@@ -180,14 +117,7 @@ class BatchSearch(Search):
             for rid, *texts in self.kb.conn.execute(
                     f"SELECT rowid, {', '.join(SEARCH_NAMES)} FROM fts WHERE rowid IN ({marks})",
                     missing):
-                doc: _Doc = {}
-                for f, text in enumerate(texts):
-                    for term in set(text.split()):
-                        old = doc.get(term)
-                        new = ((BOOST[f], (f,)) if old is None
-                               else (max(old[0], BOOST[f]), (*old[1], f)))
-                        doc[term] = shared.setdefault(new, new)
-                self._docs[rid] = doc
+                self._docs[rid] = doc_of(texts, shared)
         return self._docs
 
     def _newest_of(self, table: str, column: str, value: str) -> list[tuple[str, int]]:
@@ -230,9 +160,8 @@ class BatchSearch(Search):
         if not part:
             return []
         meta = self._rows()
-        scoring = _Scoring(self, part, groups, qservices, qtags, complete)
-        window = [(rid, r) for rid, r in part[:WINDOW]
-                  if not (meta[rid][0] in exclude or (meta[rid][1] and meta[rid][1] in exclude))]
+        scoring = Scoring(self._terms_of, part, groups, qservices, qtags, complete)
+        window = [(rid, r) for rid, r in part[:WINDOW] if not excluded(meta[rid], exclude)]
         rest = [(rid, r) for rid, r in part[WINDOW:] if meta[rid][0] not in exclude]
         hits = None
         if self._only is not None:
@@ -243,7 +172,7 @@ class BatchSearch(Search):
         self._before += len(hits)
         return hits
 
-    def _all(self, scoring: _Scoring, window: list[tuple[int, float]],
+    def _all(self, scoring: Scoring, window: list[tuple[int, float]],
              rest: list[tuple[int, float]]) -> list[Hit]:
         """Every row scored, as the one search scores them."""
         meta = self._rows()
@@ -257,7 +186,7 @@ class BatchSearch(Search):
             hits.append(Hit(meta[rid][0], round(score, 1), "matches", scoring.complete, rid))
         return hits
 
-    def _some(self, scoring: _Scoring, window: list[tuple[int, float]],
+    def _some(self, scoring: Scoring, window: list[tuple[int, float]],
               rest: list[tuple[int, float]], room: int,
               only: Callable[[str], bool]) -> list[Hit] | None:
         """The rows `only` names that reach the minimum, scored exactly, the others in

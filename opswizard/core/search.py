@@ -11,9 +11,9 @@ memory, for a typo). Then, in SQLite's FTS5 (`kbdb.py`):
 1. the entries holding every group (`g1 AND g2 ...`) come first, then those holding some
    (`g1 OR g2 ...`, a group held by most entries left out of this pass), each part by
    BM25 with a weight per field (the template's `search` weights);
-2. the best `WINDOW` of each part are scored exactly in Python: the share of the query's
-   IDF-weighted groups the entry holds (its coverage), BM25 relative to the part's best,
-   and the services and tags it shares with the query; that score also says why
+2. the best `WINDOW` of each part are scored exactly in Python (`scoring.py`): the share
+   of the query's IDF-weighted groups the entry holds (its coverage), BM25 relative to the
+   part's best, and the services and tags it shares with the query; that score says why
    ("matches symptoms, title; 2 shared tags");
 3. the rest of each part keeps BM25 order.
 
@@ -37,6 +37,7 @@ from typing import TYPE_CHECKING
 from .bulkparse import Progress
 from .index import make_record, service_key, terms
 from .kbdb import KbIndex
+from .scoring import Group, Hit, Meta, Scoring, doc_of, excluded
 from .summary import SEARCH_FIELDS, SEARCH_NAMES, Summary
 from .tags import normalise_tag
 
@@ -48,10 +49,6 @@ WINDOW = 64  # candidates of each part scored exactly
 COMMON = 8  # a group held by more than 1/COMMON of the entries is left out of the OR pass
 MAX_GROUPS = 24  # the rarest words of a long query (a draft's symptoms) are used
 FUZZY_CUTOFF = 80.0  # rapidfuzz ratio for a typo to stand for a known term
-_TOP = max(w for _, w in SEARCH_FIELDS)
-BOOST = tuple(0.7 + 0.3 * w / _TOP for _, w in SEARCH_FIELDS)
-"""How much a word found in each field counts toward coverage (title most)."""
-FIELD_WORDS = {"primary_cause": "cause"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,23 +60,6 @@ class Query:
     services: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
     typing: bool = True
-
-
-@dataclass(frozen=True, slots=True)
-class Hit:
-    """One entry found: its key (path relative to the root), score (0-100), why, whether
-    it holds every word of the query, and its summary (when asked for)."""
-
-    key: str
-    score: float
-    reason: str
-    complete: bool
-    rid: int = 0
-    summary: Summary | None = None
-
-
-# A group: the known terms a typed word stands for, each (term, is_prefix, factor).
-Group = tuple[tuple[str, bool, float], ...]
 
 
 class Search:
@@ -273,6 +253,8 @@ class Search:
     def _score(self, part: list[tuple[int, float]], groups: list[tuple[Group, float]],
                qservices: set[str], qtags: set[str], complete: bool,
                exclude: set[str]) -> list[Hit]:
+        """The hits of one pass: its first `WINDOW` rows scored exactly (`scoring.py`), the
+        rest in BM25 order under the lowest of them."""
         if not part:
             return []
         conn = self.kb.conn
@@ -280,47 +262,16 @@ class Search:
         window = part[:WINDOW]
         ids = [rid for rid, _ in window]
         marks = ", ".join("?" * len(ids))
-        docs = {row[0]: [text.split() for text in row[1:]] for row in conn.execute(
+        docs = {rid: doc_of(texts) for rid, *texts in conn.execute(
             f"SELECT rowid, {', '.join(SEARCH_NAMES)} FROM fts WHERE rowid IN ({marks})", ids)}
-        concrete = [(self._terms_of(group), idf) for group, idf in groups]
-        meta = {rid: (key, eid, services.split("\x1f") if services else [],
-                      tags.split("\x1f") if tags else [])
-                for rid, key, eid, services, tags in conn.execute(
-                    f"SELECT id, key, eid, services, tags FROM rows WHERE id IN ({marks})", ids)}
-        best = min((r for _, r in part), default=0.0)
-        total_idf = sum(idf for _, idf in groups)
-        text_w = 1.0 if groups else 0.0
-        srv_w = 0.5 if qservices else 0.0
-        tag_w = 0.3 if qtags else 0.0
-        whole = text_w + srv_w + tag_w
-        scored = []
-        for rid, r in window:
-            key, eid, services, tags = meta[rid]
-            if key in exclude or (eid and eid in exclude):
-                continue
-            fields = docs.get(rid, [[] for _ in SEARCH_NAMES])
-            held = 0.0
-            matched: set[int] = set()
-            for factors, idf in concrete:
-                value = 0.0
-                for f, found in enumerate(fields):
-                    for term in found:
-                        factor = factors.get(term)
-                        if factor is not None:
-                            matched.add(f)
-                            value = max(value, factor * BOOST[f])
-                held += idf * value
-            coverage = held / total_idf if total_idf else 0.0
-            bm = r / best if best < 0 else 0.0
-            shared_s = [s for s in services if service_key(s) in qservices]
-            shared_t = [t for t in tags if t in qtags]
-            score = text_w * (0.7 * coverage + 0.3 * bm)
-            score += srv_w * min(1.0, len(shared_s) / len(qservices)) if qservices else 0.0
-            score += tag_w * min(1.0, len(shared_t) / len(qtags)) if qtags else 0.0
-            score = 100 * score / whole
-            reason = _reason(matched, shared_s, shared_t)
-            scored.append((-score, r, rid, Hit(key, round(score, 1), reason, complete, rid)))
-        scored.sort(key=lambda s: (s[0], s[1], s[2]))
+        meta: dict[int, Meta] = {
+            rid: (key, eid, tuple((s, service_key(s)) for s in services.split("\x1f"))
+                  if services else (), tuple(tags.split("\x1f")) if tags else ())
+            for rid, key, eid, services, tags in conn.execute(
+                f"SELECT id, key, eid, services, tags FROM rows WHERE id IN ({marks})", ids)}
+        scoring = Scoring(self._terms_of, part, groups, qservices, qtags, complete)
+        scored = sorted(scoring.exact(rid, r, meta[rid], docs.get(rid, {}))
+                        for rid, r in window if not excluded(meta[rid], exclude))
         hits = [h for *_, h in scored]
         floor = hits[-1].score if hits else 100.0
         rest = part[WINDOW:]
@@ -332,8 +283,7 @@ class Search:
                 key = keys[rid]
                 if key in exclude:
                     continue
-                bm = r / best if best < 0 else 0.0  # rows found by sharing alone: r = 0
-                score = min(floor, 100 * text_w * (0.7 * complete + 0.3 * bm) / whole)
+                score = min(floor, scoring.past_window(r))
                 hits.append(Hit(key, round(score, 1), "matches", complete, rid))
         return hits
 
@@ -397,19 +347,6 @@ class Search:
 def _expression(group: Group) -> str:
     parts = [f'"{term}"*' if prefix else f'"{term}"' for term, prefix, _ in group]
     return parts[0] if len(parts) == 1 else "(" + " OR ".join(parts) + ")"
-
-
-def _reason(matched: set[int], services: list[str], tags: list[str]) -> str:
-    parts = []
-    if matched:
-        names = [FIELD_WORDS.get(SEARCH_NAMES[f], SEARCH_NAMES[f]) for f in sorted(matched)]
-        parts.append("matches " + ", ".join(names))
-    if services:
-        names_s = ", ".join(dict.fromkeys(services))
-        parts.append(f"same service{'s' if len(set(services)) > 1 else ''}: {names_s}")
-    if tags:
-        parts.append(f"{len(tags)} shared tag{'s' if len(tags) > 1 else ''}")
-    return "; ".join(parts) or "matches"
 
 
 def open_search(root: Path, progress: Progress | None = None) -> Search:

@@ -17,12 +17,13 @@ What it holds, so no caller repeats it:
   removed, so nothing is offered next time;
 - **saving**: atomic, conflict-checked against the digest read at open, never over another
   file, always inside the knowledge base;
-- **path follows content**: when the date, category, title or first related service of a
-  draft changed, the save moves it to its conventional name and folder (the new file is
-  written first, the old one removed after, through `store.publish_moved`); a final entry
-  is moved only with `confirm_move=True` (else `Saved.move_offered` says where it belongs).
-  The entry's own relative links are rewritten for its new folder, and links in other
-  entries to its old path are pointed at the new one.
+- **path follows content** (`placement.py`): when the date, category, title or first
+  related service of a draft changed, the save moves it to its conventional name and
+  folder (the new file is written first, the old one removed after, through
+  `store.publish_moved`); a final entry is moved only with `confirm_move=True` (else
+  `Saved.move_offered` says where it belongs). The entry's own relative links are
+  rewritten for its new folder, and links in other entries to its old path are pointed
+  at the new one.
 """
 
 from __future__ import annotations
@@ -30,10 +31,11 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from . import journal, store
 from .outcomes import Conflict, NeedsFinalReason, Outcome, Refused, Saved, Unchanged
+from .placement import Placement
 
 if TYPE_CHECKING:  # pragma: no cover
     from .checklist import Checklist
@@ -46,7 +48,7 @@ def _like(root: Path, path: Path) -> Path:
     return Path(os.path.abspath(path)) if root.is_absolute() else Path(path)
 
 
-class EditSession:
+class EditSession(Placement):
     """One entry being edited. Build it with `new`, `open` or `recover`."""
 
     def __init__(self, root: Path, entry: EntryBase, path: Path | None = None) -> None:
@@ -245,58 +247,6 @@ class EditSession:
         from .checklist import evaluate
 
         return evaluate(self.entry)
-
-    def _basis(self) -> tuple[str, str, str, str]:
-        services = self.entry.services()
-        return (self.entry.date, self.entry.category, self.entry.title,
-                services[0] if services else "")
-
-    def conventional_path(self) -> Path:
-        """Where the template's naming puts the entry (before any `-N` suffix)."""
-        from .naming import file_name, folder
-
-        return self.root / folder(self.entry) / file_name(self.entry)
-
-    def target(self) -> Path:
-        """The file being edited, or where a new entry will be written."""
-        return self.path if self.path is not None else self.conventional_path()
-
-    def planned_move(self) -> Path | None:
-        """Where the entry belongs, when its date, category, title or first related service
-        changed since it was opened (or last saved) and its file is not named for it."""
-        from .naming import named_for
-
-        if self.path is None or self._basis() == self.name_basis:
-            return None
-        wanted = self.conventional_path()
-        return None if named_for(self.path, wanted) else wanted
-
-    def moves_on_save(self, confirm_move: bool = False) -> Path | None:
-        """Where the next save moves the file (a draft moves itself; a final entry only
-        when confirmed), or None."""
-        wanted = self.planned_move()
-        if wanted is None or (self.saved_status == "final" and not confirm_move):
-            return None
-        return wanted
-
-    # -- links -------------------------------------------------------------------------------
-    def link_to(self, record: Any) -> str:
-        """The Related Issues text linking to `record` (anything with `.path`, `.title`),
-        relative to where the entry will be written; re-derived at each save."""
-        from .links import markdown_link
-
-        to = Path(record.path)
-        to = to if to.is_absolute() else self.root / to
-        text = markdown_link(to, str(record.title), self.target())
-        self._links[text] = (to, str(record.title))
-        return text
-
-    def _relink(self, dest: Path) -> bool:
-        """Make the entry's links right for `dest` (`links.relink`)."""
-        from .links import LINK_SECTION, relink
-
-        old_dir = self.path.parent if self.path is not None else None
-        return relink(self.entry.section(LINK_SECTION), self._links, old_dir, dest)
 
     # -- the recovery journal ---------------------------------------------------------------
     def note(self, text: str | None = None) -> bool:

@@ -1,4 +1,5 @@
-"""The knowledge base on disk: where it is, what is in it, and saving without loss.
+"""The knowledge base on disk: loading entries and saving them without loss (where the
+knowledge base is and which files it holds: `kbfiles.py`, re-exported here).
 
 Everything read here is untrusted: the scan follows no symlink and opens no FIFO
 or device; reads are capped; saves are atomic (temp file in the same folder,
@@ -12,10 +13,18 @@ import os
 import stat
 import tempfile
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+# Finding the knowledge base and its files, and reading one safely (`kbfiles.py`), are
+# re-exported here: callers read and write through `store`.
+from .kbfiles import DEFAULT_SUBDIR as DEFAULT_SUBDIR
+from .kbfiles import StoreError as StoreError
+from .kbfiles import find_root as find_root
+from .kbfiles import read_bytes as read_bytes
+from .kbfiles import scan as scan
+from .kbfiles import scan_entries as scan_entries
 
 # The model, the parser and the renderer (pydantic, YAML) are imported when first used:
 # scanning and stat-ing the tree (`list`, `search` on a warm index cache, the browser's
@@ -24,89 +33,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from .model import EntryBase
     from .parse import ParseResult
 
-DEFAULT_SUBDIR = Path("docs") / "ops-knowledge"
 TEMP_PREFIX = ".opswizard-"
 TEMP_SUFFIX = ".tmp"
-
-
-class StoreError(OSError):
-    """A save or read that cannot be done; the message says what to do next."""
-
-
-def find_root(explicit: str | os.PathLike[str] | None = None, cwd: Path | None = None) -> Path:
-    """`--kb PATH`, else `$OPSWIZARD_KB`, else docs/ops-knowledge in the enclosing git
-    repository, else the current folder."""
-    if explicit:
-        return Path(explicit).expanduser().absolute()
-    env = os.environ.get("OPSWIZARD_KB")
-    if env:
-        return Path(env).expanduser().absolute()
-    here = (cwd or Path.cwd()).absolute()
-    for candidate in (here, *here.parents):
-        if (candidate / ".git").exists():
-            return candidate / DEFAULT_SUBDIR
-    return here
-
-
-# -- reading ---------------------------------------------------------------------------------
-def scan(root: Path) -> Iterator[Path]:
-    """Every regular `*.md` file under root, not following symlinks, skipping hidden folders."""
-    for item in scan_entries(root):
-        yield Path(item.path)
-
-
-def scan_entries(root: Path) -> Iterator[os.DirEntry[str]]:
-    """`scan`, as each file's `os.DirEntry` (its `.path` string and a cached `.stat`)."""
-    stack: list[str | Path] = [root]
-    while stack:
-        current = stack.pop()
-        try:
-            with os.scandir(current) as it:
-                entries = sorted(it, key=lambda e: e.name)
-        except OSError:
-            continue
-        folders = []
-        for item in entries:
-            if item.name.startswith("."):
-                continue
-            try:
-                if item.is_symlink():
-                    continue
-                if item.is_dir(follow_symlinks=False):
-                    folders.append(item.path)
-                elif item.name.endswith(".md") and item.is_file(follow_symlinks=False):
-                    yield item
-            except OSError:
-                continue
-        stack.extend(reversed(folders))
-
-
-def read_bytes(path: Path) -> bytes:
-    """A file's bytes, refusing what is not a regular file and what is over the cap."""
-    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
-    try:
-        fd = os.open(path, flags)
-    except OSError as exc:
-        if exc.errno == 40:  # ELOOP: a symlink
-            raise StoreError(f"{path}: is a symlink; opswizard does not follow links") from None
-        raise StoreError(f"{path}: cannot be read ({exc.strerror})") from None
-    try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            raise StoreError(f"{path}: not a regular file")
-        from .parse import MAX_FILE_BYTES
-
-        chunks = []
-        remaining = MAX_FILE_BYTES + 1
-        while remaining > 0:
-            chunk = os.read(fd, min(remaining, 1 << 16))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            remaining -= len(chunk)
-        return b"".join(chunks)
-    finally:
-        os.close(fd)
 
 
 @dataclass

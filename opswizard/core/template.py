@@ -3,7 +3,8 @@
 Everything else is derived from the description below: the pydantic model
 (`model.py`), the parser (`parse.py`), the renderer (`render.py`), the
 checklist (`checklist.py`), the JSON view and, in the TUI, the wizard's steps.
-Adding a section to the template is one change, here.
+Adding a section to the template is one change, here. Its placeholder texts are in
+`placeholders.py`.
 """
 
 from __future__ import annotations
@@ -278,87 +279,6 @@ SECTION_BY_KEY: dict[str, SectionSpec] = {s.key: s for s in SECTIONS}
 FIELD_BY_KEY: dict[str, tuple[SectionSpec, FieldSpec]] = {
     f.key: (s, f) for s in SECTIONS for f in s.fields
 }
-
-# The template's own placeholder texts (every bracketed phrase of the Operational Learning
-# Template, without the brackets). Only these count as "not filled in": a title such as
-# `[SEV1] Checkout outage [eu-west]` is a value, not a placeholder.
-PLACEHOLDERS: frozenset[str] = frozenset(p.casefold() for p in (
-    "Action 1 with owner and deadline",
-    "Action 2 with owner and deadline",
-    "Action 3 with owner and deadline",
-    "Added/modified alerts",
-    "Added/modified dashboards",
-    "Added/modified monitoring",
-    "Added/modified tests",
-    "Added/modified validations",
-    "Alert 1",
-    "Any additional context, observations, or information that doesn't fit above categories",
-    "Brief descriptive title",
-    "Consideration 1",
-    "Consideration 2",
-    "Continue as needed",
-    "Contributing factors",
-    "Dashboard 1",
-    "Description and implementation",
-    "Description and potential implementation",
-    "Description of system impact",
-    "Description of system state when issue occurred",
-    "Document 1",
-    "Document 2",
-    "Future upgrade considerations",
-    "How long before issue was detected",
-    "How long to resolve",
-    "How resolution was validated",
-    "ISO format: 2025-07-09T14:30:00Z",
-    "Issue 1",
-    "Issue 2",
-    "Key insight 1",
-    "Key insight 2",
-    "Key insight 3",
-    "LOW/MEDIUM/HIGH/CRITICAL",
-    "Link to related issue",
-    "Link to similar pattern",
-    "List of affected services",
-    "Long-term implications",
-    "Main cause of the issue",
-    "Measure 1",
-    "Measure 2",
-    "Measure 3",
-    "Metric 1",
-    "New documentation",
-    "New pattern identified",
-    "Opportunity 1",
-    "Opportunity 2",
-    "Pattern",
-    "Pattern 1",
-    "Percentage uptime during incident",
-    "Process improvement",
-    "Process or procedural issues",
-    "Production/staging/development",
-    "Quantified performance impact",
-    "Results of validation tests",
-    "Step 1 with command/action",
-    "Step 2 with command/action",
-    "Step 3 with command/action",
-    "Test 1",
-    "Test 2",
-    "Test results",
-    "Time to resolve",
-    "Tool enhancement",
-    "Underlying system problems",
-    "Update 1",
-    "Update 2",
-    "Upgrade path",
-    "Validation 1",
-    "Validation 2",
-    "What caused the issue",
-    "What was added to knowledge base",
-    "What was created",
-    "What was observed/reported",
-    "What was updated",
-    "category",
-    "issue/performance/configuration/deployment/recovery/monitoring/maintenance",
-))
 
 # Headings that are read as the entry's tags (the seed's "Searchable Tags" list),
 # never written back into the body: tags live in the frontmatter.
