@@ -16,21 +16,21 @@ from opswizard.tui.widgets.list_editor import ItemRow, ListEditor
 from opswizard.tui.widgets.step_list import StepList
 
 from .conftest import SEED
-from .keys_helpers import until
+from .keys_helpers import press, until
 
 SIZE = (120, 40)
 
 
 async def type_text(pilot, text: str) -> None:  # type: ignore[no-untyped-def]
-    await pilot.press(*["space" if c == " " else c for c in text])
+    await press(pilot, *["space" if c == " " else c for c in text])
 
 
 async def choose(pilot, value: str) -> None:  # type: ignore[no-untyped-def]
     """Pick a value in the focused Select by keyboard: open, type to find, enter."""
-    await pilot.press("enter")
+    await press(pilot, "enter")
     await pilot.pause()
     await type_text(pilot, value)
-    await pilot.press("enter")
+    await press(pilot, "enter")
     await pilot.pause()
 
 
@@ -49,76 +49,76 @@ async def test_walk_a_whole_new_entry_by_keyboard_and_save_final(kb: Path) -> No
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert focused_id(app) == "field-date"
-        await pilot.press("ctrl+a", "ctrl+k")
+        await press(pilot, "ctrl+a", "ctrl+k")
         await type_text(pilot, "2026-03-04T10:20:30+02:00")
-        await pilot.press("tab")
+        await press(pilot, "tab")
         await choose(pilot, "deployment")
-        await pilot.press("tab")  # tags sit next to the category
+        await press(pilot, "tab")  # tags sit next to the category
         await type_text(pilot, "payments, deploy")  # (an empty KB: no dropdown to accept)
-        await pilot.press("tab")
+        await press(pilot, "tab")
         await type_text(pilot, "Bad deploy of payments-api")
-        await pilot.press("tab")
+        await press(pilot, "tab")
         await choose(pilot, "HIGH")
-        await pilot.press("tab")
+        await press(pilot, "tab")
         await type_text(pilot, "1h 30m")
-        await pilot.press("tab")
+        await press(pilot, "tab")
         await type_text(pilot, "Checkout failing for 12% of users")
         # Context
-        await pilot.press("ctrl+n")
+        await press(pilot, "ctrl+n")
         for value in ("Normal load", "HTTP 502 from checkout"):
             await type_text(pilot, value)
-            await pilot.press("tab")
+            await press(pilot, "tab")
         await choose(pilot, "Production")
-        await pilot.press("tab")
+        await press(pilot, "tab")
         await type_text(pilot, "payments-api")
-        await pilot.press("tab")
+        await press(pilot, "tab")
         await type_text(pilot, "Release 4.2 rolled out")
         # Root cause
-        await pilot.press("ctrl+n")
+        await press(pilot, "ctrl+n")
         for value in ("Missing migration", "No canary", "Manual release gate", "Late night"):
             await type_text(pilot, value)
-            await pilot.press("tab")
+            await press(pilot, "tab")
         # Resolution steps: enter adds the next step
-        await pilot.press("ctrl+n")
+        await press(pilot, "ctrl+n")
         await type_text(pilot, "Rolled back to 4.1")
-        await pilot.press("enter")
+        await press(pilot, "enter")
         await type_text(pilot, "Applied the migration")
         # Commands
-        await pilot.press("ctrl+n")
-        await pilot.press("tab")
+        await press(pilot, "ctrl+n")
+        await press(pilot, "tab")
         await type_text(pilot, "kubectl rollout undo deploy/payments")
         # Code changes, configuration changes: skip
-        await pilot.press("ctrl+n", "ctrl+n", "ctrl+n")
+        await press(pilot, "ctrl+n", "ctrl+n", "ctrl+n")
         # Prevention measures (labelled)
         await type_text(pilot, "Canary")
-        await pilot.press("tab")
+        await press(pilot, "tab")
         await type_text(pilot, "Deploy to 5% first for ten minutes")
         # Learning points
-        await pilot.press("ctrl+n")
+        await press(pilot, "ctrl+n")
         await type_text(pilot, "Migrations must ship before the code")
         # Jump to Related Issues through the step list is tested elsewhere; use next.
         for _ in range(7):
-            await pilot.press("ctrl+n")
+            await press(pilot, "ctrl+n")
         assert wizard(app).current == "related_issues"
         await type_text(pilot, "Earlier outage")
-        await pilot.press("tab")
+        await press(pilot, "tab")
         await type_text(pilot, "[ops-learning-x](../x.md)")
-        await pilot.press("ctrl+n")
+        await press(pilot, "ctrl+n")
         assert wizard(app).current == "metrics"
         for value in ("5 minutes", "90 minutes", "99.1%", "p99 +800 ms"):
             await type_text(pilot, value)
-            await pilot.press("tab")
-        await pilot.press("ctrl+n", "ctrl+n")
+            await press(pilot, "tab")
+        await press(pilot, "ctrl+n", "ctrl+n")
         assert wizard(app).current == "follow_up_actions"
         await type_text(pilot, "Add a canary stage")  # a row starts on its Action text
-        await pilot.press("tab")
+        await press(pilot, "tab")
         await type_text(pilot, "@dana")
-        await pilot.press("tab")
+        await press(pilot, "tab")
         await type_text(pilot, "2026-04-01")
-        await pilot.press("ctrl+r")
+        await press(pilot, "ctrl+r")
         assert wizard(app).current == "review"
         assert evaluate(wizard(app).entry).passed, evaluate(wizard(app).entry).failing()
-        await pilot.press("ctrl+f")
+        await press(pilot, "ctrl+f")
         await pilot.pause()
         saved = wizard(app).saved_path
         assert saved is not None and saved.exists()
