@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from opswizard.core import bulkparse, catalog, kbdb, kbindex, parse, store
+from opswizard.core import bulkparse, catalog, kbdb, kbindex, kbscan, parse, store
 from opswizard.core.index import KnowledgeIndex
 from opswizard.core.model import new_entry
 from opswizard.core.views import summary
@@ -39,6 +39,17 @@ def _age(root: Path) -> None:
     """Give every file an old mtime: a just-written file is always hashed again (racy)."""
     for path in store.scan(root):
         os.utime(path, ns=(OLD_NS, OLD_NS))
+
+
+@pytest.fixture(params=["find", "walk"])
+def lister(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch,
+           tmp_path: Path) -> str:
+    """How the files are listed: one `find` process, or the walk in Python (no find)."""
+    if request.param == "walk":
+        monkeypatch.setattr(kbscan, "_USE_FIND", False)
+    elif kbscan.listing(tmp_path) is None:
+        pytest.skip("no GNU find here: the walk is all there is")
+    return str(request.param)
 
 
 @pytest.fixture
@@ -98,7 +109,7 @@ def test_two_knowledge_bases_have_two_caches(kb: Path, tmp_path: Path) -> None:
 
 # -- warm starts -----------------------------------------------------------------------------
 def test_a_warm_start_reads_and_parses_nothing(
-    kb: Path, parses: list[int], reads: list[Path],
+    kb: Path, lister: str, parses: list[int], reads: list[Path],
 ) -> None:
     cold = kbindex.load(kb)
     assert cold.stats.parsed == len(parses) == n_files(kb) == 8
@@ -110,7 +121,51 @@ def test_a_warm_start_reads_and_parses_nothing(
     assert warm.entries == cold.entries and warm.bad == cold.bad
 
 
-def test_a_changed_file_is_read_again(kb: Path, parses: list[int]) -> None:
+def test_a_quiet_warm_start_makes_no_object_per_file(
+    kb: Path, monkeypatch: pytest.MonkeyPatch, parses: list[int],
+) -> None:
+    """Nothing changed: one `find` listing, hashed as it came; no file walked in Python,
+    the listing not split into files."""
+    if kbscan.listing(kb) is None:
+        pytest.skip("no GNU find here")
+    kbindex.load(kb)
+    parses.clear()
+
+    def refused(*args: object) -> None:
+        raise AssertionError("a quiet warm start needs no file list")
+
+    monkeypatch.setattr(kbscan, "walk", refused)
+    monkeypatch.setattr(kbscan.Listing, "found", refused)
+    warm = kbindex.load(kb)
+    assert warm.stats.reused == warm.stats.files == 8 and not warm.stats.written
+    assert parses == [] and len(warm.entries) + len(warm.bad) == 8
+
+
+def test_switching_between_find_and_the_walk_parses_nothing(
+    kb: Path, monkeypatch: pytest.MonkeyPatch, parses: list[int],
+) -> None:
+    """The two listings hash differently: a switch costs one comparison of every row,
+    never a parse, and an edit made meanwhile is still seen."""
+    if kbscan.listing(kb) is None:
+        pytest.skip("no GNU find here")
+    monkeypatch.setattr(kbscan, "_USE_FIND", False)
+    kbindex.load(kb)
+    monkeypatch.setattr(kbscan, "_USE_FIND", True)
+    parses.clear()
+    path = next(p for p in store.scan(kb) if "pool-exhaustion" in p.name)
+    path.write_text(path.read_text().replace("Connection Pool Exhaustion", "Pool Drained"))
+    snapshot = kbindex.load(kb)
+    assert len(parses) == 1 and snapshot.stats.reused == 7
+    assert "Memory Service Pool Drained" in [s.title for _, s in snapshot.entries]
+    monkeypatch.setattr(kbscan, "_USE_FIND", False)
+    parses.clear()
+    again = kbindex.load(kb)  # the edited file was just written (racy): hashed again
+    assert parses == [] and again.stats.reused + again.stats.rehashed == 8
+    assert "Memory Service Pool Drained" in [s.title for _, s in again.entries]
+
+
+def test_a_changed_file_is_read_again(kb: Path, lister: str, parses: list[int]) -> None:
+    """An edit in place (the folder's mtime does not change) is read again."""
     kbindex.load(kb)
     path = next(p for p in store.scan(kb) if "pool-exhaustion" in p.name)
     path.write_text(path.read_text().replace("Connection Pool Exhaustion", "Pool Drained"))
@@ -123,7 +178,7 @@ def test_a_changed_file_is_read_again(kb: Path, parses: list[int]) -> None:
 
 
 def test_a_changed_file_of_the_same_size_and_mtime_is_caught_if_just_written(
-    kb: Path, parses: list[int],
+    kb: Path, lister: str, parses: list[int],
 ) -> None:
     """A write landing in the same mtime tick as the read (racy): the row is stored with
     mtime 0, so the next start hashes the file again."""
@@ -139,7 +194,7 @@ def test_a_changed_file_of_the_same_size_and_mtime_is_caught_if_just_written(
     assert any("Servicf" in s.title for _, s in snapshot.entries)
 
 
-def test_a_deleted_file_drops_out(kb: Path) -> None:
+def test_a_deleted_file_drops_out(kb: Path, lister: str) -> None:
     kbindex.load(kb)
     path = next(p for p in store.scan(kb) if "pool-exhaustion" in p.name)
     path.unlink()
@@ -151,7 +206,7 @@ def test_a_deleted_file_drops_out(kb: Path) -> None:
     assert str(path) not in [p for p, _ in again.entries]
 
 
-def test_a_new_file_is_parsed_alone(kb: Path, parses: list[int]) -> None:
+def test_a_new_file_is_parsed_alone(kb: Path, lister: str, parses: list[int]) -> None:
     kbindex.load(kb)
     parses.clear()
     store.save_new(kb, new_entry(title="Arrived Later", category="recovery"))
@@ -161,7 +216,7 @@ def test_a_new_file_is_parsed_alone(kb: Path, parses: list[int]) -> None:
 
 
 def test_touched_file_with_the_same_bytes_is_reused_by_its_hash(
-    kb: Path, parses: list[int], reads: list[Path],
+    kb: Path, lister: str, parses: list[int], reads: list[Path],
 ) -> None:
     """A git checkout (or touch) changes mtimes, not content: read and hashed, not parsed."""
     kbindex.load(kb)
@@ -549,7 +604,7 @@ def test_a_warm_start_needs_no_model_parser_or_yaml() -> None:
 
 
 def test_a_row_naming_a_path_outside_the_tree_is_never_served(
-    kb: Path, tmp_path: Path, reads: list[Path],
+    kb: Path, lister: str, tmp_path: Path, reads: list[Path],
 ) -> None:
     """Nothing changed on disk (the warm start trusts the database's rows as they are),
     but one row's key leaves the tree: the database is rebuilt, nothing outside read."""

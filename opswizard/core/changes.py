@@ -5,7 +5,8 @@ served stale, and a `touch` or a `git checkout` of the same bytes costs a hash, 
 parse. A file whose size and mtime are as the index last saw them (and not "racy": an
 mtime within `RACY_NS` of the time it was seen, when a same-second write could follow) is
 taken as unchanged; when every file is so (one hash of every key, size and mtime, kept in
-`meta`), no row is read at all.
+`meta`), no row is read at all. The files are listed by one `find` process where there is
+one (`kbscan.listing`: no Python object per file when nothing changed), else walked.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import bulkparse
-from .kbscan import digest, read, scan
+from .kbscan import digest, listing, read, walk
 from .kbschema import RACY_NS
 from .summary import Summary, broken
 
@@ -46,13 +47,19 @@ def update(index: KbIndex, progress: bulkparse.Progress | None, workers: int | N
     gone, in one write transaction. Returns what was done."""
     assert index.conn is not None
     stats = Stats(cache="ok")
-    found, failed = scan(index.root)
-    stats.files = len(found) + len(failed)
-    signature = digest(found) if not failed else ""
-    if (signature and index._meta("scan") == signature and len(found)
+    listed = listing(index.root)
+    if listed is not None:
+        count, signature = listed.count, listed.signature
+    else:
+        found, failed = walk(index.root)
+        count, signature = len(found) + len(failed), digest(found) if not failed else ""
+    if (signature and index._meta("scan") == signature and count
             == index.conn.execute("SELECT count(*) FROM rows").fetchone()[0]):
-        stats.reused = len(found)  # every file as it was when the index last saw it
+        stats.files = stats.reused = count  # every file as the index last saw it
         return stats
+    if listed is not None:
+        found, failed = listed.found(), []
+    stats.files = len(found) + len(failed)
     known = {key: (rid, size, mtime, sha, error) for rid, key, size, mtime, sha, error
              in index.conn.execute("SELECT id, key, size, mtime_ns, sha256, error FROM rows")}
     now = time.time_ns()

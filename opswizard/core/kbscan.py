@@ -1,23 +1,111 @@
-"""Finding the knowledge base's files for the index (`kbdb.py`): what `store.scan` finds
-(no dot names, no symlinks, regular `.md` files), with sizes and mtimes, in one pass."""
+"""Finding the knowledge base's files for the index (`kbdb.py`, `changes.py`): what
+`store.scan` finds (no dot names, no symlinks, regular `.md` files), with sizes and mtimes.
+
+Where GNU `find` is at hand (`-printf`), one `find` process lists the tree (`listing`):
+the walk and one `lstat` per file are then C, and a warm start that finds nothing changed
+hashes find's output as it comes (`Listing.signature`) without a Python object per file.
+Anywhere else (no `find`, a BSD `find`, any error or anything on stderr: a folder that
+cannot be read, a file gone mid-walk), the tree is walked in Python (`walk`), as before.
+Both find the same files (a test compares them on an awkward tree); their signatures
+differ, which costs one full comparison when a run switches from one to the other.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import os
+import subprocess
 from pathlib import Path
 
 from . import store
 
 
-def scan(root: Path) -> tuple[list[tuple[str, str, int, int]], list[tuple[str, str, str]]]:
+class Found(list[tuple[str, str, int, int]]):
+    """(path, key, size, mtime_ns) of each entry file; `signature`: the hash of the
+    `Listing` they were read from (empty: walked, `digest` hashes them)."""
+
+    signature = ""
+
+
+Failed = list[tuple[str, str, str]]
+"""(path, key, why) of each file that cannot be stat-ed."""
+
+FIND_FORMAT = "%s %T@ %P\\0"
+"""Each file as find prints it: size, mtime (seconds, a fraction in nanoseconds and more),
+the path under the root, a NUL."""
+_USE_FIND = os.name == "posix"
+
+
+class Listing:
+    """The tree as one `find` listed it (raw bytes: one `size mtime key` + NUL per file)."""
+
+    __slots__ = ("root", "raw")
+
+    def __init__(self, root: str, raw: bytes) -> None:
+        self.root, self.raw = root, raw
+
+    @property
+    def count(self) -> int:
+        """How many files it holds."""
+        return self.raw.count(b"\0")
+
+    @property
+    def signature(self) -> str:
+        """One hash of every file's size, mtime and key: equal, nothing changed."""
+        return "find:" + hashlib.sha256(self.raw).hexdigest()
+
+    def found(self) -> Found:
+        """Each file as `walk` gives it (in find's order)."""
+        join, root = os.path.join, self.root
+        out = Found()
+        for item in os.fsdecode(self.raw).split("\0")[:-1]:
+            size, mtime, key = item.split(" ", 2)
+            seconds, _, fraction = mtime.partition(".")
+            ns = int(seconds) * 1_000_000_000 + int((fraction + "000000000")[:9])
+            out.append((join(root, key), key, int(size), ns))
+        out.signature = self.signature
+        return out
+
+
+def listing(root: Path) -> Listing | None:
+    """The tree as one `find` process lists it, or None (no usable `find`, or it met
+    anything it did not list cleanly: then `walk` decides)."""
+    global _USE_FIND
+    if not _USE_FIND:
+        return None
+    root_text = os.fspath(root)
+    command = ["find", "-H", root_text, "-mindepth", "1", "-name", ".*", "-prune", "-o",
+               "-type", "f", "-name", "*.md", "-printf", FIND_FORMAT]
+    try:
+        done = subprocess.run(command, stdin=subprocess.DEVNULL, capture_output=True,
+                              env={"LC_ALL": "C", "PATH": os.environ.get("PATH", os.defpath)},
+                              check=False)
+    except OSError:  # no find here
+        _USE_FIND = False
+        return None
+    if done.returncode != 0 or done.stderr:
+        if b"printf" in done.stderr:  # a find without -printf (BSD): not tried again
+            _USE_FIND = False
+        return None
+    if done.stdout and not done.stdout.endswith(b"\0"):
+        return None
+    return Listing(os.path.join(root_text, ""), done.stdout)
+
+
+def scan(root: Path) -> tuple[Found, Failed]:
     """(path, key, size, mtime_ns) of every entry file (as `store.scan` finds them: no
     dot names, no symlinks, regular `.md` files), and (path, key, error) of those that
     cannot be stat-ed. In no particular order."""
+    found = listing(root)
+    return (found.found(), []) if found is not None else walk(root)
+
+
+def walk(root: Path) -> tuple[Found, Failed]:
+    """`scan`, walking the tree in Python (`os.scandir`, one `lstat` per file)."""
     root_text = os.fspath(root)
     prefix = len(os.path.join(root_text, ""))
-    found: list[tuple[str, str, int, int]] = []
-    failed: list[tuple[str, str, str]] = []
+    found = Found()
+    failed: Failed = []
     stack = [root_text]
     scandir = os.scandir
     while stack:
@@ -43,13 +131,16 @@ def scan(root: Path) -> tuple[list[tuple[str, str, int, int]], list[tuple[str, s
                 continue
             found.append((item.path, item.path[prefix:], info.st_size, info.st_mtime_ns))
     if os.sep != "/":  # pragma: no cover - Windows
-        found = [(p, k.replace(os.sep, "/"), n, m) for p, k, n, m in found]
+        found = Found((p, k.replace(os.sep, "/"), n, m) for p, k, n, m in found)
         failed = [(p, k.replace(os.sep, "/"), e) for p, k, e in failed]
     return found, failed
 
 
-def digest(found: list[tuple[str, str, int, int]]) -> str:
-    """One hash of every file's key, size and mtime: equal, nothing changed."""
+def digest(found: Found) -> str:
+    """One hash of every file's key, size and mtime: equal, nothing changed (the
+    listing's own, when `find` listed them)."""
+    if found.signature:
+        return found.signature
     text = repr([(k, n, m) for _, k, n, m in found])  # scan order: stable while
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()  # unchanged
 
