@@ -254,36 +254,77 @@ def list_entries(
     index = KbIndex.open(root, Progress("Indexing"))  # parses only what changed
     bad = index.bad()
     wanted_tags = {normalise_tag(t) for t in tags}
-    rows = []
-    for entry in index.entries():  # newest first
-        if category and entry.category != category.lower():
-            continue
-        if severity and entry.severity != severity.upper():
-            continue
-        if status and entry.status != status.lower():
-            continue
-        if wanted_tags and not wanted_tags <= set(entry.tags):
-            continue
-        row = entry.listed()  # the template's listed fields, then completeness
-        row["path"] = entry.key.replace("/", os.sep)  # relative to the root
-        rows.append(row)
+
+    def rows() -> Iterator[dict[str, Any]]:  # one at a time from the index: flat memory
+        for entry in _entry_rows(index):  # newest first
+            if category and entry.category != category.lower():
+                continue
+            if severity and entry.severity != severity.upper():
+                continue
+            if status and entry.status != status.lower():
+                continue
+            if wanted_tags and not wanted_tags <= set(entry.tags):
+                continue
+            row = entry.listed()  # the template's listed fields, then completeness
+            row["path"] = entry.key.replace("/", os.sep)  # relative to the root
+            yield row
+
+    shown = 0
     if as_json:
-        click.echo(dumps({"root": str(root), "entries": rows,
-                          "unreadable": [{"path": str(p), "error": e} for p, e in bad]},
-                         indent=2))
+        unreadable = [{"path": str(p), "error": e} for p, e in bad]
+        batch: list[str] = []
+        for chunk in _json_listing(str(root), rows(), unreadable):
+            batch.append(chunk)
+            if len(batch) >= 512:  # click.echo flushes each time: a write per 512 rows
+                click.echo("".join(batch), nl=False)
+                batch.clear()
+        click.echo("".join(batch))
     else:
-        for row in rows:
+        for row in rows():
+            shown += 1
             when = (row["date"] or "")[:16].replace("T", " ")
             tags_text = ",".join(row["tags"])
             line = (f"{when:16}  {row['severity'] or '-':8}  {row['category'] or '-':13}  "
                     f"{row['status']:5}  {row['completeness']:3}%  {row['title']}"
                     f"{'  [' + tags_text + ']' if tags_text else ''}  {row['path']}")
             click.echo(clean_line(line))
-        if not rows and not bad:
+        if not shown and not bad:
             click.echo(f"no entries in {root}", err=True)
     for path, error in bad:
         click.echo(clean_line(f"{path}:1: error: {error}"), err=True)
     ctx.exit(1 if bad else 0)
+
+
+def _entry_rows(index: Any) -> Iterator[Any]:
+    """`kbrows.entry_rows`, or `index.entries()` when the database cannot be trusted (a row
+    naming a path no scan gives: `entries` rebuilds it)."""
+    import sqlite3
+
+    from .core.kbrows import entry_rows
+
+    try:
+        first = entry_rows(index)
+        yield next(first)
+    except StopIteration:
+        return
+    except sqlite3.Error:
+        yield from index.entries()
+        return
+    yield from first
+
+
+def _json_listing(root: str, rows: Iterable[dict[str, Any]],
+                  unreadable: list[dict[str, str]]) -> Iterator[str]:
+    """`dumps({"root": root, "entries": [*rows], "unreadable": unreadable}, indent=2)`,
+    byte for byte, a row at a time (JSON strings hold no raw newline: indenting a row's
+    lines is indenting the row)."""
+    yield '{\n  "root": ' + dumps(root) + ',\n  "entries": ['
+    count = 0
+    for row in rows:
+        yield (",\n    " if count else "\n    ") + dumps(row, indent=2).replace("\n", "\n    ")
+        count += 1
+    yield ("\n  ]" if count else "]") + ',\n  "unreadable": '
+    yield dumps(unreadable, indent=2).replace("\n", "\n  ") + "\n}"
 
 
 # -- TUI commands (imported lazily) ---------------------------------------------------------

@@ -8,11 +8,14 @@ knowledge base root (opened and brought up to date here).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import NamedTuple
 
 from .kbdb import KbIndex, link_target
-from .summary import FollowUp
+from .kbschema import check_keys, split
+from .summary import FollowUp, Summary
 
 
 class EntryFollowUp(NamedTuple):
@@ -71,5 +74,27 @@ def links_to(where: KbIndex | Path, key: str) -> list[EntryLink]:
     return _links(_kb(where), "l.target = ? AND r.key != ?", (key, key))
 
 
-__all__ = ["EntryFollowUp", "EntryLink", "all_followups", "links_from", "links_to",
-           "link_target"]
+def entry_rows(kb: KbIndex) -> Iterator[Summary]:
+    """The entries as `kb.entries()` gives them (newest first), one at a time from the
+    database, each built from its row alone: no texts, links or follow-ups (what `list`
+    prints: memory stays flat at any size). Holds `kb.lock` while iterated. Raises
+    `sqlite3.DatabaseError` before the first when a row's key is not one a scan gives."""
+    with kb.lock:
+        assert kb.conn is not None
+        check_keys(kb.conn)
+        fromiso = datetime.fromisoformat
+        for (key, size, mtime, sha, eid, title, date, whenz, category, severity, status,
+             tags, services, owners, percent) in kb.conn.execute(
+                "SELECT key, size, mtime_ns, sha256, eid, title, date, whenz, category, "
+                "severity, status, tags, services, owners, percent FROM rows "
+                "WHERE error = '' ORDER BY wsort DESC, key DESC"):
+            yield Summary(
+                key=key, path=kb.root / key, sha256=sha, id=eid, title=title, date=date,
+                when=fromiso(whenz) if whenz else None, category=category,
+                severity=severity, status=status, tags=split(tags),
+                services=split(services), owners=split(owners), percent=percent,
+                size=size, mtime_ns=mtime)
+
+
+__all__ = ["EntryFollowUp", "EntryLink", "all_followups", "entry_rows", "links_from",
+           "links_to", "link_target"]

@@ -192,6 +192,18 @@ def clear(root: Path) -> None:
         unlink_db(path)
 
 
+def check_keys(conn: sqlite3.Connection, where: str = "", args: tuple[object, ...] = ()
+               ) -> None:
+    """Raise `sqlite3.DatabaseError` when a row `where` selects has a key no scan could
+    give (outside the tree, not an entry's name): the database is not to be trusted."""
+    bad_key = conn.execute(
+        f"SELECT key FROM rows {where} {'AND' if where else 'WHERE'} (key GLOB '/*' OR "
+        "key GLOB '../*' OR key GLOB '*/../*' OR key GLOB '*/./*' OR key NOT GLOB '*.md' "
+        "OR instr(key, char(0)) OR key GLOB '*//*') LIMIT 1", args).fetchone()
+    if bad_key:
+        raise sqlite3.DatabaseError(f"a row names {bad_key[0]!r}")
+
+
 def read_summaries(conn: sqlite3.Connection, root: Path, where: str = "",
                    args: tuple[object, ...] = ()) -> list[Summary]:
     """The summaries of the rows `where` selects (all: ""): entries newest first, then the
@@ -208,12 +220,7 @@ def read_summaries(conn: sqlite3.Connection, root: Path, where: str = "",
         follow.setdefault(rid, []).append(FollowUp(n, text, owner, deadline, bool(done)))
     out = []
     fromiso = datetime.fromisoformat
-    bad_key = conn.execute(
-        f"SELECT key FROM rows {where} {'AND' if where else 'WHERE'} (key GLOB '/*' OR "
-        "key GLOB '../*' OR key GLOB '*/../*' OR key GLOB '*/./*' OR key NOT GLOB '*.md' "
-        "OR instr(key, char(0)) OR key GLOB '*//*') LIMIT 1", args).fetchone()
-    if bad_key:  # not a key a scan gives: the database is not to be trusted
-        raise sqlite3.DatabaseError(f"a row names {bad_key[0]!r}")
+    check_keys(conn, where, args)
     for (rid, key, size, mtime, sha, error, eid, title, date, whenz, category, severity,
          status, tags, services, owners, percent, texts, _) in conn.execute(
             f"SELECT id, {', '.join(ROW_COLUMNS)} FROM rows {where} "
