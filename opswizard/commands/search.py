@@ -32,7 +32,8 @@ def command(ctx: click.Context, query: tuple[str, ...], as_json: bool, limit: in
     from ..core.search import open_search
 
     root = kb_root(ctx, kb)
-    found = open_search(root, Progress("Indexing"))  # parses only what changed
+    found = open_search(root, Progress("Indexing"),  # parses only what changed
+                        keep_vocabulary=False)  # one query: no vocabulary held
     text = " ".join(query)
     rows: list[dict[str, Any]] = []
     for hit in found.search(text, limit):

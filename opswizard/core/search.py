@@ -65,8 +65,12 @@ class Query:
 class Search:
     """Searches one `KbIndex` (it reads the index as it is: call `kb.refresh()` first)."""
 
-    def __init__(self, kb: KbIndex) -> None:
+    def __init__(self, kb: KbIndex, keep_vocabulary: bool = True) -> None:
         self.kb = kb
+        self.keep_vocabulary = keep_vocabulary
+        """Load the whole vocabulary at the first partial word and keep it (a long-running
+        consumer: each keystroke then expands in memory); False (a one-shot command): ask
+        the index for the terms a partial word begins, the vocabulary only for a typo."""
         self._version = -1
         self._vocab: dict[str, int] | None = None
         self._sorted: list[str] = []
@@ -97,12 +101,28 @@ class Search:
         return dict(self.kb.conn.execute(
             f"SELECT term, doc FROM vocab WHERE term IN ({marks})", words))
 
-    def _prefixed(self, word: str) -> int:
-        """Entries holding a term that begins with word (an upper bound: the largest)."""
-        vocab = self.vocabulary()
+    def _begun(self, word: str) -> list[str]:
+        """The known terms that begin with word, in order."""
+        if self._vocab is None and not self.keep_vocabulary:
+            assert self.kb.conn is not None
+            return [term for (term,) in self.kb.conn.execute(
+                "SELECT term FROM vocab WHERE term >= ? AND term < ? ORDER BY term",
+                (word, word + "\U0010ffff"))]
+        self.vocabulary()
         lo = bisect.bisect_left(self._sorted, word)
         hi = bisect.bisect_left(self._sorted, word + "\U0010ffff", lo)
-        return max((vocab[t] for t in self._sorted[lo:hi]), default=0)
+        return self._sorted[lo:hi]
+
+    def _prefixed(self, word: str) -> int:
+        """Entries holding a term that begins with word (an upper bound: the largest)."""
+        if self._vocab is None and not self.keep_vocabulary:
+            assert self.kb.conn is not None
+            found = self.kb.conn.execute(
+                "SELECT max(doc) FROM vocab WHERE term >= ? AND term < ?",
+                (word, word + "\U0010ffff")).fetchone()[0]
+            return int(found or 0)
+        vocab = self.vocabulary()
+        return max((vocab[t] for t in self._begun(word)), default=0)
 
     def _terms_of(self, group: Group) -> dict[str, float]:
         """The known terms a group stands for (a prefix: every term it begins), each with
@@ -110,10 +130,7 @@ class Search:
         out: dict[str, float] = {}
         for term, prefix, factor in group:
             if prefix:
-                self.vocabulary()
-                lo = bisect.bisect_left(self._sorted, term)
-                hi = bisect.bisect_left(self._sorted, term + "\U0010ffff", lo)
-                words = self._sorted[lo:hi]
+                words = self._begun(term)
             else:
                 words = [term]
             for word in words:
@@ -146,7 +163,7 @@ class Search:
             if df:
                 alts.append((word, False, 1.0))
             if word == last and len(word) >= 2:
-                if self._vocab is None:
+                if self._vocab is None and self.keep_vocabulary:
                     self.vocabulary()
                 more = self._prefixed(word)
                 if more and (not df or more > df):
@@ -349,6 +366,8 @@ def _expression(group: Group) -> str:
     return parts[0] if len(parts) == 1 else "(" + " OR ".join(parts) + ")"
 
 
-def open_search(root: Path, progress: Progress | None = None) -> Search:
-    """A `Search` over the knowledge base at root, its index brought up to date."""
-    return Search(KbIndex.open(root, progress))
+def open_search(root: Path, progress: Progress | None = None,
+                keep_vocabulary: bool = True) -> Search:
+    """A `Search` over the knowledge base at root, its index brought up to date
+    (`keep_vocabulary`: see `Search.keep_vocabulary`)."""
+    return Search(KbIndex.open(root, progress), keep_vocabulary)
