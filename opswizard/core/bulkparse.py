@@ -11,7 +11,9 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
+from .kbschema import Record, record
 from .summary import Summary, summarize
 
 PARALLEL_MIN = 1500  # files to parse before a process pool pays for its start
@@ -21,16 +23,34 @@ Progress = Callable[[int, int], None]
 """Called as `progress(done, total)` while files are parsed (total: files to parse)."""
 
 Item = tuple[str, str, bytes]  # key, path, bytes
+T = TypeVar("T")
 
 
 def _summarize_chunk(items: list[Item]) -> list[Summary]:
     return [summarize(key, data, Path(path)) for key, path, data in items]
 
 
+def _record_chunk(items: list[Item]) -> list[Record]:
+    return [record(summarize(key, data, Path(path))) for key, path, data in items]
+
+
 def parse_all(items: list[Item], progress: Progress | None = None,
               workers: int | None = None) -> list[Summary]:
     """The summary of each (key, path, bytes), in order. `workers`: processes (None: decided
     by the number of files)."""
+    return _run(_summarize_chunk, items, progress, workers)
+
+
+def parse_records(items: list[Item], progress: Progress | None = None,
+                  workers: int | None = None) -> list[Record]:
+    """As `parse_all`, but each file's index rows (`kbschema.record`): what a whole rebuild
+    inserts. A worker sends back plain tuples (cheap to pickle) with the search terms
+    already cut, so the parent process only inserts."""
+    return _run(_record_chunk, items, progress, workers)
+
+
+def _run(work: Callable[[list[Item]], list[T]], items: list[Item], progress: Progress | None,
+         workers: int | None) -> list[T]:
     total = len(items)
     if workers is None:
         workers = (os.cpu_count() or 1) if total >= PARALLEL_MIN else 1
@@ -41,28 +61,29 @@ def parse_all(items: list[Item], progress: Progress | None = None,
         workers = 1  # start a child (it re-imports the main module by its path)
     if workers > 1 and total > CHUNK:
         try:
-            return _parse_pool(items, progress, workers)
+            return _parse_pool(work, items, progress, workers)
         except Exception:  # no processes to be had here (a sandbox...): parse in this one
             pass
-    out: list[Summary] = []
-    for n, (key, path, data) in enumerate(items, 1):
-        out.append(summarize(key, data, Path(path)))
-        if progress and (n % 100 == 0 or n == total):
-            progress(n, total)
+    out: list[T] = []
+    for start in range(0, total, 100):
+        out.extend(work(items[start:start + 100]))
+        if progress:
+            progress(len(out), total)
     return out
 
 
-def _parse_pool(items: list[Item], progress: Progress | None, workers: int) -> list[Summary]:
+def _parse_pool(work: Callable[[list[Item]], list[T]], items: list[Item],
+                progress: Progress | None, workers: int) -> list[T]:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
     context = multiprocessing.get_context("spawn")
     _start_resource_tracker()
     chunks = [items[i:i + CHUNK] for i in range(0, len(items), CHUNK)]
-    results: list[list[Summary]] = [[] for _ in chunks]
+    results: list[list[T]] = [[] for _ in chunks]
     done = 0
     with ProcessPoolExecutor(max_workers=min(workers, len(chunks)), mp_context=context) as pool:
-        futures = {pool.submit(_summarize_chunk, chunk): n for n, chunk in enumerate(chunks)}
+        futures = {pool.submit(work, chunk): n for n, chunk in enumerate(chunks)}
         for future in as_completed(futures):
             n = futures[future]
             results[n] = future.result()

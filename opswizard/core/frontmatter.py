@@ -142,6 +142,12 @@ def load(source: str, base_line: int = 2) -> Frontmatter:
     """Check and read frontmatter text (without its `---` fences)."""
     if len(source.encode("utf-8", "surrogatepass")) > MAX_FRONTMATTER:
         raise FrontmatterError(f"frontmatter is over {MAX_FRONTMATTER // 1024} KiB", 1)
+    simple = _load_simple(source)
+    return simple if simple is not None else load_yaml(source, base_line)
+
+
+def load_yaml(source: str, base_line: int = 2) -> Frontmatter:
+    """`load` through PyYAML, whatever the shape (what the simple reader must agree with)."""
     try:
         _check_events(source, base_line)
         root = yaml.compose(source, Loader=_Loader)
@@ -184,6 +190,57 @@ def load(source: str, base_line: int = 2) -> Frontmatter:
         if not raw.endswith("\n"):
             raw += "\n"
         result.extra.append((name, raw))
+    return result
+
+
+# The frontmatter opswizard writes, and most hand-written ones: `key: word words` lines and
+# `key:` followed by `  - word` lines, printable ASCII only. Read without PyYAML, to the
+# same result as composing it (a plain scalar's node value is its text as written: nothing
+# here can be an anchor, an alias, a tag, a quote, a comment or a flow collection, except
+# `tags: []`); anything else goes to the YAML path. See tests/test_summary_fastpath.py.
+_SIMPLE_KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_]*):(?: ([A-Za-z0-9][A-Za-z0-9._/+-]*"
+                         r"(?: [A-Za-z0-9._/+-]+)*)| \[\])?\n")
+_SIMPLE_ITEM = re.compile(r"  - ([A-Za-z0-9][A-Za-z0-9._/+-]*(?: [A-Za-z0-9._/+-]+)*)\n")
+_SIMPLE_TEXT = re.compile(r"[\x20-\x7e\n]*")
+
+
+def _load_simple(source: str) -> Frontmatter | None:
+    """The frontmatter read without PyYAML when it has the simple shape, else None."""
+    if not source.endswith("\n") or not _SIMPLE_TEXT.fullmatch(source):
+        return None
+    lines = source.splitlines(keepends=True)
+    result = Frontmatter()
+    seen: set[str] = set()
+    at = 0
+    if max(map(len, lines), default=0) > 1000:  # YAML caps an implicit key at 1024
+        return None
+    while at < len(lines):
+        key = _SIMPLE_KEY.fullmatch(lines[at])
+        if key is None:
+            return None
+        name, value = key.group(1), key.group(2)
+        if name in seen:
+            return None
+        seen.add(name)
+        end = at + 1
+        items: list[str] = []
+        while end < len(lines) and (item := _SIMPLE_ITEM.fullmatch(lines[end])):
+            items.append(item.group(1))
+            end += 1
+        flow = value is None and lines[at].endswith(": []\n")
+        if items and (value is not None or flow):
+            return None  # `key: value` then `  - x`: not YAML
+        if name in KNOWN_KEYS:
+            if name == "tags":
+                result.values["tags"] = items if items or flow else (
+                    [t.strip() for t in (value or "").split(",") if t.strip()])
+            elif items or flow:
+                return None  # a list where one value belongs: the YAML path says so
+            else:
+                result.values[name] = value or ""
+        else:
+            result.extra.append((name, "".join(lines[at:end])))
+        at = end
     return result
 
 

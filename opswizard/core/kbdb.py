@@ -32,23 +32,19 @@ falls back to the in-process index (`suggest.Suggester`).
 
 from __future__ import annotations
 
-import json
 import os
 import sqlite3
 import threading
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from datetime import UTC
 from pathlib import Path
 
 from . import bulkparse, changes, kbschema, store
 from .changes import Stats
-from .index import service_key
 from .kbscan import digest, read, scan
 from .kbschema import (
     RACY_NS,
-    ROW_COLUMNS,
     SCHEMA,
     SEP,
     base_name,
@@ -61,14 +57,22 @@ from .kbschema import (
     probes,
     read_summaries,
     real_root,
-    schema,
-    search_doc,
+    record,
     unlink_db,
 )
-from .summary import SEARCH_FIELDS, SEARCH_NAMES, Summary, broken
+from .summary import SEARCH_FIELDS, Summary, broken
 
 HAS_FTS5 = kbschema.HAS_FTS5
 """Whether this Python's SQLite has FTS5 (else search falls back to the in-process index)."""
+
+def _fsync(path: Path) -> None:
+    """Flush a file to the disk (the rebuilt database, before the pointer names it)."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
 
 # -- the index --------------------------------------------------------------------------------
 class KbIndex:
@@ -179,26 +183,7 @@ class KbIndex:
         conn.execute("DELETE FROM rows WHERE id = ?", (rid,))
 
     def _insert(self, conn: sqlite3.Connection, s: Summary, size: int, mtime_ns: int) -> None:
-        cur = conn.execute(
-            f"INSERT INTO rows({', '.join(ROW_COLUMNS)}) VALUES "
-            f"({', '.join('?' * len(ROW_COLUMNS))})",
-            (s.key, size, mtime_ns, s.sha256, s.error, s.id, s.title, s.date,
-             s.when.isoformat() if s.when else "", s.category, s.severity, s.status,
-             SEP.join(s.tags), SEP.join(s.services), SEP.join(s.owners), s.percent,
-             json.dumps(s.texts), s.when.astimezone(UTC).isoformat() if s.when else ""))
-        rid = cur.lastrowid
-        conn.executemany("INSERT INTO followups VALUES (?, ?, ?, ?, ?, ?)",
-                         [(rid, f.n, f.text, f.owner, f.deadline, int(f.done))
-                          for f in s.followups])
-        conn.executemany("INSERT INTO links VALUES (?, ?, ?, ?, ?)",
-                         [(rid, n, text, href, link_target(s.key, href))
-                          for n, (text, href) in enumerate(s.links)])
-        conn.executemany("INSERT INTO tags VALUES (?, ?)", [(rid, t) for t in set(s.tags)])
-        keys = {k for k in map(service_key, s.services) if k}
-        conn.executemany("INSERT INTO services VALUES (?, ?)", [(rid, k) for k in keys])
-        if self.fts:
-            conn.execute(f"INSERT INTO fts(rowid, {', '.join(SEARCH_NAMES)}) VALUES "
-                         f"(?, {', '.join('?' * len(SEARCH_NAMES))})", (rid, *search_doc(s)))
+        kbschema.insert(conn, self.fts, record(s), size, mtime_ns)
 
     def _rebuild(self, progress: bulkparse.Progress | None, workers: int | None) -> Stats:
         stats = Stats()
@@ -216,8 +201,9 @@ class KbIndex:
             to_parse.append((key, path, data))
             sizes[key] = (size, 0 if mtime_ns > now - RACY_NS else mtime_ns)
         errors.extend(broken(Path(path), key, error) for path, key, error in failed)
-        parsed = bulkparse.parse_all(to_parse, progress, workers) if to_parse else []
-        stats.parsed, stats.unreadable = len(parsed), len(errors)
+        records = bulkparse.parse_records(to_parse, progress, workers) if to_parse else []
+        records.extend(record(s) for s in errors)
+        stats.parsed, stats.unreadable = len(records) - len(errors), len(errors)
         folder = cache_dir()
         name = f"{base_name(self.root)}.{time.time_ns():x}{os.getpid():x}.sqlite"
         target = folder / name
@@ -227,46 +213,44 @@ class KbIndex:
             os.close(fd)
             conn = self._connect(target)
         except (OSError, sqlite3.Error):
-            return self._in_memory(parsed, errors, sizes, stats)
+            return self._in_memory(records, sizes, stats)
         try:
             self.conn, self.path = conn, target
-            conn.execute("PRAGMA journal_mode = WAL")
-            with self._write():
-                for ddl in schema(self.fts):
-                    conn.execute(ddl)
-                racy = any(m > now - RACY_NS for _, _, _, m in found) or errors
-                conn.executemany("INSERT INTO meta VALUES (?, ?)", [
-                    ("schema", str(SCHEMA)), ("fingerprint", fingerprint()),
+            # A new file nobody reads until the pointer names it: no journal and no sync
+            # while it is filled (a crash leaves a file nobody names), then WAL for its
+            # life, and one fsync before the pointer is swapped.
+            conn.execute("PRAGMA journal_mode = OFF")
+            conn.execute("PRAGMA synchronous = OFF")
+            racy = any(m > now - RACY_NS for _, _, _, m in found) or errors
+            meta = [("schema", str(SCHEMA)), ("fingerprint", fingerprint()),
                     ("root", real_root(self.root)), ("fts", str(int(self.fts))),
-                    ("scan", "" if racy else digest(found)),
-                ])
-                for s in parsed:
-                    self._insert(conn, s, *sizes[s.key])
-                for s in errors:
-                    self._insert(conn, s, 0, 0)
+                    ("scan", "" if racy else digest(found))]
+            self._fill(conn, records, sizes, meta)
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = FULL")
+            _fsync(target)
             old = database_file(self.root)
             store.write_private(pointer_file(self.root), name.encode("ascii"))
         except (OSError, sqlite3.Error):
             self.close()
             unlink_db(target)
-            return self._in_memory(parsed, errors, sizes, stats)
+            return self._in_memory(records, sizes, stats)
         if old is not None and old != target:
             unlink_db(old)
         stats.written = True
         return stats
 
-    def _in_memory(self, parsed: list[Summary], errors: list[Summary],
-                   sizes: dict[str, tuple[int, int]], stats: Stats) -> Stats:
+    def _fill(self, conn: sqlite3.Connection, records: list[kbschema.Record],
+              sizes: dict[str, tuple[int, int]], meta: list[tuple[str, str]]) -> None:
+        with self._write():
+            kbschema.fill(conn, self.fts, records, sizes, meta)
+
+    def _in_memory(self, records: list[kbschema.Record], sizes: dict[str, tuple[int, int]],
+                   stats: Stats) -> Stats:
         """The cache folder cannot be written: the same database, in memory (costs speed)."""
         conn = sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None)
         self.conn, self.path = conn, None
-        with self._write():
-            for ddl in schema(self.fts):
-                conn.execute(ddl)
-            for s in parsed:
-                self._insert(conn, s, *sizes[s.key])
-            for s in errors:
-                self._insert(conn, s, 0, 0)
+        self._fill(conn, records, sizes, [])
         stats.cache = "not writable"
         return stats
 

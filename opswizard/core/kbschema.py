@@ -11,10 +11,10 @@ import json
 import os
 import posixpath
 import sqlite3
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
-from .index import terms
+from .index import service_key, terms
 from .summary import SEARCH_NAMES, FollowUp, Summary
 
 SCHEMA = 1
@@ -102,6 +102,16 @@ ROW_COLUMNS = (
 )
 
 
+INSERT_ROW = (f"INSERT INTO rows(id, {', '.join(ROW_COLUMNS)}) VALUES "
+              f"({', '.join('?' * (len(ROW_COLUMNS) + 1))})")
+INSERT_FOLLOWUP = "INSERT INTO followups VALUES (?, ?, ?, ?, ?, ?)"
+INSERT_LINK = "INSERT INTO links VALUES (?, ?, ?, ?, ?)"
+INSERT_TAG = "INSERT INTO tags VALUES (?, ?)"
+INSERT_SERVICE = "INSERT INTO services VALUES (?, ?)"
+INSERT_FTS = (f"INSERT INTO fts(rowid, {', '.join(SEARCH_NAMES)}) VALUES "
+              f"(?, {', '.join('?' * len(SEARCH_NAMES))})")
+
+
 def schema(fts: bool) -> list[str]:
     """The statements creating every table (the FTS5 ones when `fts`)."""
     ddl = [
@@ -133,6 +143,42 @@ def schema(fts: bool) -> list[str]:
     return ddl
 
 
+def fill(conn: sqlite3.Connection, fts: bool, records: list[Record],
+         sizes: dict[str, tuple[int, int]], meta: list[tuple[str, str]]) -> None:
+    """Create the tables of a new database and insert every record (inside the caller's
+    transaction): row ids given here, one `executemany` per table, indexes made last.
+    `sizes`: (size, mtime_ns) by key ((0, 0) for a key not there: always re-read)."""
+    ddl = schema(fts)
+    later = [d for d in ddl if d.startswith("CREATE INDEX")]
+    for statement in ddl:
+        if statement not in later:
+            conn.execute(statement)
+    conn.executemany("INSERT INTO meta VALUES (?, ?)", meta)
+    numbered = list(enumerate(records, 1))
+    conn.executemany(INSERT_ROW, ((rid, r[0][0], *sizes.get(r[0][0], (0, 0)), *r[0][1:])
+                                  for rid, r in numbered))
+    conn.executemany(INSERT_FOLLOWUP, ((rid, *f) for rid, r in numbered for f in r[1]))
+    conn.executemany(INSERT_LINK, ((rid, *link) for rid, r in numbered for link in r[2]))
+    conn.executemany(INSERT_TAG, ((rid, t) for rid, r in numbered for t in r[3]))
+    conn.executemany(INSERT_SERVICE, ((rid, k) for rid, r in numbered for k in r[4]))
+    if fts:
+        conn.executemany(INSERT_FTS, ((rid, *r[5]) for rid, r in numbered))
+    for statement in later:
+        conn.execute(statement)
+
+
+def insert(conn: sqlite3.Connection, fts: bool, rec: Record, size: int, mtime_ns: int) -> None:
+    """Insert one file's record (a row added by an incremental update)."""
+    row, follow, links, tags, skeys, doc = rec
+    rid = conn.execute(INSERT_ROW, (None, row[0], size, mtime_ns, *row[1:])).lastrowid
+    conn.executemany(INSERT_FOLLOWUP, [(rid, *f) for f in follow])
+    conn.executemany(INSERT_LINK, [(rid, *link) for link in links])
+    conn.executemany(INSERT_TAG, [(rid, t) for t in tags])
+    conn.executemany(INSERT_SERVICE, [(rid, k) for k in skeys])
+    if fts:
+        conn.execute(INSERT_FTS, (rid, *doc))
+
+
 def probes(fts: bool) -> tuple[str, ...]:
     """Statements that fail unless every table and column is there."""
     return (
@@ -154,6 +200,29 @@ def search_doc(summary: Summary) -> tuple[str, ...]:
         first = " ".join(terms(f"{summary.key} {summary.error}"))
         return (first, *("" for _ in SEARCH_NAMES[1:]))
     return tuple(" ".join(terms(text)) for text in summary.texts)
+
+
+Record = tuple  # see `record`
+"""One file's rows as the index stores them (`record`): picklable plain values, so a pool
+worker sends it back cheaply, and the build inserts it with `executemany`."""
+
+
+def record(s: Summary) -> Record:
+    """A summary as rows: (the `rows` columns from `sha256` on, without size and mtime;
+    its follow-ups; its links; its distinct tags; its service keys; its FTS5 document)."""
+    when = s.when
+    return (
+        (s.key, s.sha256, s.error, s.id, s.title, s.date, when.isoformat() if when else "",
+         s.category, s.severity, s.status, SEP.join(s.tags), SEP.join(s.services),
+         SEP.join(s.owners), s.percent, json.dumps(s.texts),
+         when.astimezone(UTC).isoformat() if when else ""),
+        tuple((f.n, f.text, f.owner, f.deadline, int(f.done)) for f in s.followups),
+        tuple((n, text, href, link_target(s.key, href)) for n, (text, href)
+              in enumerate(s.links)),
+        tuple(dict.fromkeys(s.tags)),
+        tuple(dict.fromkeys(k for k in map(service_key, s.services) if k)),
+        search_doc(s),
+    )
 
 
 def link_target(key: str, href: str) -> str:

@@ -8,8 +8,11 @@ show what `check` says.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from functools import lru_cache, wraps
+from typing import Any, TypeVar, cast
 
 from pytimeparse import parse as _parse_duration
 
@@ -28,8 +31,25 @@ class Problem:
 
 
 _DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# The functions below are pure and see the same values again and again (a knowledge base
+# repeats its categories, severities, durations, dates): cached, they cost a dict look-up
+# on a cold index of thousands of files. Their results are immutable.
+_CACHE = 4096
+_SHORT = 256  # longer values are not kept (a hostile file must not fill memory)
+_F = TypeVar("_F", bound=Callable[..., Any])
 
 
+def _cached(fn: _F) -> _F:
+    cached = lru_cache(maxsize=_CACHE)(fn)
+
+    @wraps(fn)
+    def call(*args: Any) -> Any:
+        return cached(*args) if len(args[-1]) <= _SHORT else fn(*args)
+
+    return cast(_F, call)
+
+
+@_cached
 def parse_date(raw: str) -> tuple[datetime | None, Problem | None]:
     """Read an ISO 8601 date; offsets become UTC, a missing zone is read as UTC."""
     text = raw.strip()
@@ -52,6 +72,7 @@ def format_date(value: datetime) -> str:
     return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+@_cached
 def parse_duration(raw: str) -> int | None:
     """Seconds in a duration such as `45 minutes`, `1h 30m`, `1 hour and 20 minutes`."""
     text = raw.strip().lower()
@@ -70,6 +91,7 @@ def parse_day(raw: str) -> date | None:
         return None
 
 
+@_cached
 def is_placeholder(value: str) -> bool:
     """True for the template's own placeholders (`[Brief descriptive title]`), and only
     those: other bracketed text (`[SEV1] Outage [eu-west]`, `[eu-west]`) is a value."""
@@ -85,6 +107,7 @@ def is_placeholder(value: str) -> bool:
 _BRACKETED = re.compile(r"\[([^\[\]]*)\]")
 
 
+@_cached
 def normalise(kind: FieldKind, raw: str) -> str:
     """The canonical spelling of a value, or the value unchanged if it cannot be read."""
     value = raw.strip()
@@ -105,6 +128,7 @@ def normalise(kind: FieldKind, raw: str) -> str:
     return value  # surrounding spaces never survive a save, so the model drops them too
 
 
+@_cached
 def check(kind: FieldKind, raw: str) -> Problem | None:
     """What is wrong with a value of this kind, if anything (empty is not wrong here)."""
     value = raw.strip()

@@ -33,6 +33,7 @@ MAX_FILE_BYTES = 1024 * 1024
 # (`(.*?)(?:[ \t]+#+)?[ \t]*$`) it is quadratic on a long line of spaces and tabs.
 _HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*)$")
 _CONFLICT = re.compile(r"^(<{7}|>{7})( |$)")
+_CONFLICT_START = ("<", ">")
 
 
 
@@ -103,7 +104,7 @@ def _parse(text: str) -> ParseResult:
     text = text.replace("\r\n", "\n")
     if text.endswith("\r"):  # a last line ended the old Mac way: saved, it would gain a \n
         text = text[:-1] + "\n"
-    result = ParseResult(EntryModel(layout=[]))
+    result = ParseResult(EntryModel(layout=[], id=""))  # the id is read or derived below
     result.entry.newline = "\r\n" if crlf else "\n"
     try:
         fm_text, body, body_line = fm.split(text)
@@ -182,17 +183,21 @@ class _Block:
 def _blocks(result: ParseResult, body: str, first_line: int) -> list[_Block]:
     blocks: list[_Block] = [_Block(None, 0, first_line, [])]
     fences = FenceTracker()
+    # A fence opens only on a line holding ``` or ~~~, a conflict marker starts with < or >,
+    # a heading has a # in its first 4 characters: other lines skip those regexes.
+    fenced = "```" in body or "~~~" in body
     for offset, line in enumerate(body.split("\n")):
         no = first_line + offset
-        if fences.feed(no, line if fences.open else _item_content(blocks[-1].spec, line)):
+        if fenced and fences.feed(
+                no, line if fences.open else _item_content(blocks[-1].spec, line)):
             blocks[-1].lines.append((no, line))
             continue
-        if _CONFLICT.match(line):
+        if line[:1] in _CONFLICT_START and _CONFLICT.match(line):
             result.findings.append(
                 Finding("error", "merge conflict marker: resolve the conflict first", no)
             )
             result.writable = False
-        heading = _HEADING.match(line)
+        heading = _HEADING.match(line) if "#" in line[:4] else None
         if heading:
             level, name = len(heading.group(1)), _heading_name(heading.group(2))
             spec = section_for_heading(name)
@@ -282,15 +287,26 @@ def _read_body(result: ParseResult, body: str, first_line: int) -> None:
 
 
 def _insert_missing_sections(entry: EntryBase, seen: set[str]) -> None:
-    order = {s.key: i for i, s in enumerate(SECTIONS)}
+    """Give each template section the file lacks its place: after the last section before
+    it in the template's order (or at the top, after any text leading the file)."""
+    if len(seen) == len(SECTIONS):
+        return
+    layout = entry.layout
+    top = 0 if not layout or layout[0].section else 1
+    orders = [_ORDER[p.section] if p.section else -1 for p in layout]  # -1: raw text
     for index, spec in enumerate(SECTIONS):
         if spec.key in seen:
             continue
-        position = 0 if not entry.layout or entry.layout[0].section else 1
-        for at, part in enumerate(entry.layout):
-            if part.section and order[part.section] < index:
+        position = top
+        for at in range(len(orders) - 1, -1, -1):
+            if 0 <= orders[at] < index:
                 position = at + 1
-        entry.layout.insert(position, Part(section=spec.key))
+                break
+        layout.insert(position, Part(section=spec.key))
+        orders.insert(position, index)
+
+
+_ORDER = {s.key: i for i, s in enumerate(SECTIONS)}
 
 
 __all__ = ["ParseResult", "parse_bytes", "parse_text", "parse_action", "new_id", "SECTION_BY_KEY"]

@@ -69,7 +69,8 @@ def _chunks(lines: list[Line], marker: re.Pattern[str]) -> list[_Chunk]:
         if match:
             chunks.append(_Chunk(True, (no, next((g for g in match.groups() if g), "") or "")))
             blanks = []
-            fences.feed(no, match.group(0).lstrip(" -*+0123456789.)\t"))
+            if "```" in line or "~~~" in line:  # else no fence can open here
+                fences.feed(no, match.group(0).lstrip(" -*+0123456789.)\t"))
             continue
         if not line.strip():
             blanks.append(line)
@@ -84,7 +85,8 @@ def _chunks(lines: list[Line], marker: re.Pattern[str]) -> list[_Chunk]:
         else:
             chunks.append(_Chunk(False, (no, line)))
         blanks = []
-        fences.feed(no, line)
+        if "```" in line or "~~~" in line:
+            fences.feed(no, line)
     return chunks
 
 
@@ -119,11 +121,14 @@ def _read_fields(result: ParseResult, spec: SectionSpec, lines: list[Line]) -> N
             section.extra.append(Item(label=label, text=text))
             continue
         filled.add(field_spec.key)
-        setattr(section, field_spec.key, text)
+        # What `setattr` with the model's validator stores, without a validation per field.
+        value = kinds.normalise(field_spec.kind, text)
+        section.__dict__[field_spec.key] = value
+        section.__pydantic_fields_set__.add(field_spec.key)
         # Normalising can hide what was wrong (`10:15:00` with no zone becomes `10:15:00Z`):
         # say so here, where the text as written is still known.
         problem = kinds.check(field_spec.kind, text)
-        if problem and not kinds.check(field_spec.kind, getattr(section, field_spec.key)):
+        if problem and not kinds.check(field_spec.kind, value):
             result.findings.append(
                 Finding(problem.level, f"{field_spec.label}: {problem.message}", chunk.first[0],
                         Where.field(field_spec.key))
