@@ -153,8 +153,14 @@ def check(kind: FieldKind, raw: str) -> Problem | None:
 
 def split_list(raw: str) -> list[str]:
     """Items of a comma separated field such as Related Services."""
-    return [part.strip() for part in re.split(r"[,;\n]", raw) if part.strip()]
+    return [part.strip() for part in _LIST_SEP.split(raw) if part.strip()]
+
+
+_LIST_SEP = re.compile(r"[,;\n]")
+
+
+_DIGIT = re.compile(r"\d")
 
 
 def has_quantity(raw: str) -> bool:
-    return bool(re.search(r"\d", raw)) and not is_placeholder(raw)
+    return bool(_DIGIT.search(raw)) and not is_placeholder(raw)

@@ -13,7 +13,7 @@ from . import kinds
 from .fences import FENCE_OPEN, FenceTracker
 from .findings import Finding, Where
 from .model import Action, Fence, Item
-from .template import SectionKind, SectionSpec, norm_heading
+from .template import FieldSpec, SectionKind, SectionSpec, norm_heading
 
 if TYPE_CHECKING:  # pragma: no cover
     from .parse import ParseResult
@@ -99,9 +99,14 @@ def _label(text: str) -> tuple[str | None, str]:
     return match.group("b").strip(), match.group("bt")
 
 
+_BY_LABEL: dict[str, dict[str, FieldSpec]] = {}  # a FIELDS section's fields by label
+
+
 def _read_fields(result: ParseResult, spec: SectionSpec, lines: list[Line]) -> None:
     section = result.entry.section(spec.key)
-    by_label = {norm_heading(f.label): f for f in spec.fields}
+    by_label = _BY_LABEL.get(spec.key)
+    if by_label is None:
+        by_label = _BY_LABEL[spec.key] = {norm_heading(f.label): f for f in spec.fields}
     filled: set[str] = set()
     for chunk in _chunks(lines, BULLET):
         if not chunk.item:
