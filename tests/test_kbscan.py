@@ -141,3 +141,73 @@ def test_no_find_on_the_path_falls_back_to_the_walk(
     monkeypatch.setenv("PATH", str(tmp_path / "no-such-folder"))
     assert kbscan.listing(tmp_path) is None
     assert [key for _, key, _, _ in kbscan.scan(tmp_path)[0]] == ["a.md"]
+
+
+def _leftovers(root: Path) -> None:
+    """Temp files a killed save left (old) and one being written (new), in plain, hidden
+    and `.git` folders, and files that are not opswizard's."""
+    old = 1_600_000_000
+    for folder in ("", "a", "a/b", ".hidden", ".hidden/deeper", ".git", "a/.git"):
+        (root / folder).mkdir(parents=True, exist_ok=True)
+        stale = root / folder / f"{store.TEMP_PREFIX}old{store.TEMP_SUFFIX}"
+        stale.write_bytes(b"half a save")
+        os.utime(stale, (old, old))
+        (root / folder / f"{store.TEMP_PREFIX}new{store.TEMP_SUFFIX}").write_bytes(b"now")
+        other = root / folder / ".someone-else.tmp"
+        other.write_bytes(b"not ours")
+        os.utime(other, (old, old))
+        (root / folder / "entry.md").write_bytes(b"an entry")
+    (root / "a" / f"{store.TEMP_PREFIX}dir{store.TEMP_SUFFIX}").mkdir()  # not a file
+
+
+def _files(root: Path) -> set[str]:
+    return {str(p.relative_to(root)) for p in root.rglob("*")}
+
+
+def test_a_sweep_with_find_removes_what_the_walk_removes(
+    tmp_path: Path, has_find: None,
+) -> None:
+    by_walk, by_find = tmp_path / "walk", tmp_path / "find"
+    _leftovers(by_walk)
+    _leftovers(by_find)
+    walked = store.clean_temp_files(by_walk)
+    found = kbscan.sweep(by_find)
+    assert found is not None
+    assert {p.relative_to(by_find) for p in found} == {p.relative_to(by_walk) for p in walked}
+    assert _files(by_find) == _files(by_walk)
+    gone = {str(p.relative_to(by_find)) for p in found}
+    assert gone == {f"{folder}{store.TEMP_PREFIX}old{store.TEMP_SUFFIX}"
+                    for folder in ("", "a/", "a/b/", ".hidden/", ".hidden/deeper/")}
+
+
+def test_the_listing_a_sweep_made_is_used_once_and_only_while_fresh(
+    tmp_path: Path, has_find: None, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    (tmp_path / "a.md").write_text("x")
+    calls: list[Path] = []
+    real = kbscan._find
+
+    def counting(root: Path) -> object:
+        calls.append(root)
+        return real(root)
+
+    monkeypatch.setattr(kbscan, "_find", counting)
+    assert kbscan.sweep(tmp_path) == []
+    assert kbscan.listing(tmp_path) is not None and len(calls) == 1  # the sweep's own
+    assert kbscan.listing(tmp_path) is not None and len(calls) == 2  # once only
+    kbscan.sweep(tmp_path)
+    monkeypatch.setattr(kbscan, "KEPT_FOR", 0.0)
+    assert kbscan.listing(tmp_path) is not None and len(calls) == 4  # too old
+
+
+def test_a_file_this_process_writes_after_the_sweep_is_listed(
+    tmp_path: Path, has_find: None,
+) -> None:
+    """The sweep's listing is not used once this process wrote a file (`import`, a save)."""
+    from opswizard.core.model import new_entry
+
+    kbscan.sweep(tmp_path)
+    written = store.save_new(tmp_path, new_entry(title="Written after the sweep"))
+    listed = kbscan.listing(tmp_path)
+    assert listed is not None
+    assert [p for p, _, _, _ in listed.found()] == [str(written)]

@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from ..core import store
+from ..core import kbscan, store
 from ..core.sanitize import clean_line
 
 KB_HELP = (
@@ -28,7 +28,7 @@ def kb_root(ctx: click.Context, kb: str | None) -> Path:
         where = "--kb" if explicit else "OPSWIZARD_KB"
         raise click.UsageError(
             f"{where} {clean_line(str(root))}: is a file, not a knowledge base folder")
-    if root.is_dir():
+    if root.is_dir() and kbscan.sweep(root) is None:  # one find: sweeps, lists for the index
         store.clean_temp_files(root)
     return root
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import os
 import subprocess
+import time
 from pathlib import Path
 
 from . import store
@@ -34,6 +35,9 @@ FIND_FORMAT = "%s %T@ %P\\0"
 """Each file as find prints it: size, mtime (seconds, a fraction in nanoseconds and more),
 the path under the root, a NUL."""
 _USE_FIND = os.name == "posix"
+KEPT_FOR = 1.0
+"""How long the listing a sweep made stays good for the index's refresh (seconds)."""
+_kept: dict[str, tuple[float, int, Listing]] = {}
 
 
 class Listing:
@@ -69,12 +73,31 @@ class Listing:
 
 def listing(root: Path) -> Listing | None:
     """The tree as one `find` process lists it, or None (no usable `find`, or it met
-    anything it did not list cleanly: then `walk` decides)."""
+    anything it did not list cleanly: then `walk` decides). The listing `sweep` made for
+    the same root in this process, if under `KEPT_FOR` seconds old and no file was written
+    since (`store.WRITES`), is taken instead (once)."""
+    kept = _kept.pop(os.fspath(root), None)
+    if (kept is not None and time.monotonic() - kept[0] < KEPT_FOR
+            and kept[1] == store.WRITES):
+        return kept[2]
+    found = _find(root)
+    return None if found is None else found[0]
+
+
+def _find(root: Path) -> tuple[Listing, list[tuple[str, float]], list[str]] | None:
+    """One `find` over the tree: the listing (stdout), and on stderr the temp files a save
+    writes (`store.TEMP_PREFIX`, key and mtime) and the hidden folders other than `.git`
+    (which the listing leaves out and a sweep still looks into)."""
     global _USE_FIND
     if not _USE_FIND:
         return None
     root_text = os.fspath(root)
-    command = ["find", "-H", root_text, "-mindepth", "1", "-name", ".*", "-prune", "-o",
+    temp = f"{store.TEMP_PREFIX}*{store.TEMP_SUFFIX}"
+    command = ["find", "-H", root_text, "-mindepth", "1",
+               "-name", ".git", "-prune", "-o",
+               "-name", temp, "-type", "f", "-fprintf", "/dev/stderr", "T%T@ %P\\0", "-o",
+               "-name", ".*", "-type", "d", "-fprintf", "/dev/stderr", "D %P\\0", "-prune", "-o",
+               "-name", ".*", "-prune", "-o",
                "-type", "f", "-name", "*.md", "-printf", FIND_FORMAT]
     try:
         done = subprocess.run(command, stdin=subprocess.DEVNULL, capture_output=True,
@@ -83,13 +106,53 @@ def listing(root: Path) -> Listing | None:
     except OSError:  # no find here
         _USE_FIND = False
         return None
-    if done.returncode != 0 or done.stderr:
+    if done.returncode != 0:
         if b"printf" in done.stderr:  # a find without -printf (BSD): not tried again
             _USE_FIND = False
         return None
     if done.stdout and not done.stdout.endswith(b"\0"):
         return None
-    return Listing(os.path.join(root_text, ""), done.stdout)
+    temps: list[tuple[str, float]] = []
+    hidden: list[str] = []
+    if done.stderr:
+        if not done.stderr.endswith(b"\0"):
+            return None  # a warning of find's own: not a listing to trust
+        for item in os.fsdecode(done.stderr).split("\0")[:-1]:
+            if item.startswith("D "):
+                hidden.append(item[2:])
+            elif item.startswith("T") and " " in item:
+                mtime, _, key = item[1:].partition(" ")
+                try:
+                    temps.append((key, float(mtime)))
+                except ValueError:
+                    return None
+            else:
+                return None
+    return Listing(os.path.join(root_text, ""), done.stdout), temps, hidden
+
+
+def sweep(root: Path, older_than: float = 60.0) -> list[Path] | None:
+    """`store.clean_temp_files(root, older_than)` with the one `find` that lists the tree
+    (kept for the index's refresh in this process: a command sweeps, then opens the index,
+    with one walk of the tree); None where there is no usable `find`."""
+    found = _find(root)
+    if found is None:
+        return None
+    listed, temps, hidden = found
+    now = time.time()
+    removed: list[Path] = []
+    for key, mtime in temps:
+        if now - mtime > older_than:
+            path = Path(os.path.join(listed.root, key))
+            try:
+                os.unlink(path)
+            except OSError:
+                continue
+            removed.append(path)
+    for key in hidden:  # the save of a file opened in a hidden folder leaves its temp there
+        removed += store.clean_temp_files(Path(os.path.join(listed.root, key)), older_than)
+    _kept[os.fspath(root)] = (time.monotonic(), store.WRITES, listed)
+    return removed
 
 
 def scan(root: Path) -> tuple[Found, Failed]:

@@ -35,6 +35,9 @@ if TYPE_CHECKING:  # pragma: no cover
 
 TEMP_PREFIX = ".opswizard-"
 TEMP_SUFFIX = ".tmp"
+WRITES = 0
+"""How many files this process has written (a listing of the tree taken before the last
+write is stale: `kbscan.listing`)."""
 
 
 @dataclass
@@ -79,6 +82,8 @@ def _fsync_dir(path: Path) -> None:
 
 
 def _write_temp(folder_path: Path, data: bytes, mode: int | None) -> str:
+    global WRITES
+    WRITES += 1
     fd, temp = tempfile.mkstemp(dir=folder_path, prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX)
     try:
         with os.fdopen(fd, "wb") as handle:
