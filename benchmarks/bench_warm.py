@@ -2,10 +2,10 @@
 (issue 13's targets at 100,000 entries: warm `search` <= 4x the empty-kb `search`, peak
 RSS of a warm command <= 250 MB).
 
-    python benchmarks/bench_warm.py --kb /tmp/kb100k --cache /tmp/xdg-bench [--src DIR]
+    python benchmarks/bench_warm.py --kb /tmp/kb100k --cache /tmp/xdg-bench [--src A,B]
 
-`--src`: a checkout's folder holding `opswizard/` to measure instead of this one (for a
-"before" figure). The index is built once per code version in `--cache` (untimed; it takes
+`--src`: checkouts' folders holding `opswizard/` to measure instead of this one (before
+and after: each run times every one of them in turn, so the load hits them alike). The index is built once per code version in `--cache` (untimed; it takes
 minutes at 100,000 entries); `--adopt OTHER_CACHE` copies an index another version built
 and marks it as this version's (the rows are the same while the parser and schema are:
 use it only between versions that differ in neither), so a before/after pair needs one
@@ -62,41 +62,55 @@ def adopt(other: Path, cache: Path, stamp: str) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--kb", required=True, help="the big knowledge base (only read)")
-    parser.add_argument("--cache", required=True, help="XDG_CACHE_HOME for the index")
-    parser.add_argument("--src", default=str(HERE.parent), help="folder holding opswizard/")
+    parser.add_argument("--cache", required=True,
+                        help="XDG_CACHE_HOME for the index (one per --src: CACHE/0, CACHE/1...)")
+    parser.add_argument("--src", default=str(HERE.parent),
+                        help="folder holding opswizard/ (several, comma-separated: measured "
+                             "in turn within each run)")
     parser.add_argument("--adopt", default="", help="copy this cache's index first")
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--only", default="", help="'search' or 'list --json' (default both)")
     args = parser.parse_args()
-    cache = Path(args.cache)
-    cache.mkdir(parents=True, exist_ok=True)
+    sources = args.src.split(",")
     empty = Path(tempfile.mkdtemp(prefix="opswizard-empty-kb-"))
-    env = {**os.environ, "XDG_CACHE_HOME": str(cache), "PYTHONPATH": args.src}
     py = sys.executable
-    if args.adopt:
-        adopt(Path(args.adopt), cache, fingerprint(py, env))
     ow = [py, "-m", "opswizard.cli"]
+    envs = []
+    for n, src in enumerate(sources):
+        cache = Path(args.cache) / str(n) if len(sources) > 1 else Path(args.cache)
+        cache.mkdir(parents=True, exist_ok=True)
+        env = {**os.environ, "XDG_CACHE_HOME": str(cache), "PYTHONPATH": src}
+        if args.adopt:
+            adopt(Path(args.adopt), cache, fingerprint(py, env))
+        envs.append(env)
     commands = {"search": ["search", *QUERY], "list --json": ["list", "--json"]}
-    for args_ in commands.values():  # fill (or build) the index, and bring it up to date
-        for _ in range(2):
-            run([*ow, *args_, "--kb", args.kb], env)
-            run([*ow, *args_, "--kb", str(empty)], env)
+    if args.only:
+        commands = {args.only: commands[args.only]}
+    for env in envs:  # fill (or build) the index, and bring it up to date
+        for args_ in commands.values():
+            for _ in range(2):
+                run([*ow, *args_, "--kb", args.kb], env)
+                run([*ow, *args_, "--kb", str(empty)], env)
     with open("/proc/loadavg") as handle:
         load_before = handle.read().split()[0]
     for name, args_ in commands.items():
-        big, small, rss = [], [], 0.0
+        big: list[list[float]] = [[] for _ in sources]
+        small: list[list[float]] = [[] for _ in sources]
+        rss = [0.0 for _ in sources]
         for _ in range(args.runs):
-            wall, _ = run([*ow, *args_, "--kb", str(empty)], env)
-            small.append(wall)
-            wall, peak = run([*ow, *args_, "--kb", args.kb], env)
-            big.append(wall)
-            rss = max(rss, peak)
-        ratio = statistics.median(big) / statistics.median(small)
-        print(f"{name:12} big {statistics.median(big):6.3f} s  empty "
-              f"{statistics.median(small):6.3f} s  ratio {ratio:5.2f}x  "
-              f"peak RSS {rss:6.1f} MB  (runs: {' '.join(f'{w:.2f}' for w in big)})")
+            for n, env in enumerate(envs):
+                small[n].append(run([*ow, *args_, "--kb", str(empty)], env)[0])
+                wall, peak = run([*ow, *args_, "--kb", args.kb], env)
+                big[n].append(wall)
+                rss[n] = max(rss[n], peak)
+        for n, src in enumerate(sources):
+            ratio = statistics.median(big[n]) / statistics.median(small[n])
+            print(f"{name:12} big {statistics.median(big[n]):6.3f} s  empty "
+                  f"{statistics.median(small[n]):6.3f} s  ratio {ratio:5.2f}x  "
+                  f"peak RSS {rss[n]:6.1f} MB  (runs: {' '.join(f'{w:.2f}' for w in big[n])})"
+                  f"  {src}")
     with open("/proc/loadavg") as handle:
-        print(f"load average {load_before} before, {handle.read().split()[0]} after; "
-              f"src {args.src}")
+        print(f"load average {load_before} before, {handle.read().split()[0]} after")
     shutil.rmtree(empty, ignore_errors=True)
 
 
