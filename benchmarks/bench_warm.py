@@ -5,13 +5,14 @@ RSS of a warm command <= 250 MB).
     python benchmarks/bench_warm.py --kb /tmp/kb100k --cache /tmp/xdg-bench [--src A,B]
 
 `--src`: checkouts' folders holding `opswizard/` to measure instead of this one (before
-and after: each run times every one of them in turn, so the load hits them alike). The index is built once per code version in `--cache` (untimed; it takes
-minutes at 100,000 entries); `--adopt OTHER_CACHE` copies an index another version built
-and marks it as this version's (the rows are the same while the parser and schema are:
-use it only between versions that differ in neither), so a before/after pair needs one
-build. Each run times `opswizard search QUERY` and `opswizard list --json` on the big
-knowledge base, each alternating with the same command on an empty one (so a change in
-the machine's load hits both alike); medians, and the largest peak RSS.
+and after: each run times every one of them in turn, so the load hits them alike). The
+index is built once per code version in `--cache` (untimed; minutes at 100,000 entries);
+`--adopt OTHER_CACHE` copies an index another version built and marks it as this
+version's (the rows are the same while the parser and schema are: use it only between
+versions that differ in neither), so a before/after pair needs one build. Each run times
+`opswizard search QUERY` and `opswizard list --json` on the big knowledge base, each
+alternating with the same command on an empty one (so a change in the machine's load hits
+both alike); medians, and the largest peak RSS.
 """
 
 from __future__ import annotations
