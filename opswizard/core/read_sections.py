@@ -59,7 +59,7 @@ def _chunks(lines: list[Line], marker: re.Pattern[str]) -> list[_Chunk]:
     blanks: list[str] = []
     for no, line in lines:
         current = chunks[-1] if chunks else None
-        if fences.open:
+        if fences.char:  # a fence is open
             assert current is not None
             current.more.extend(blanks + [line])
             blanks = []
@@ -67,7 +67,7 @@ def _chunks(lines: list[Line], marker: re.Pattern[str]) -> list[_Chunk]:
             continue
         match = marker.match(line)
         if match:
-            chunks.append(_Chunk(True, (no, next((g for g in match.groups() if g), "") or "")))
+            chunks.append(_Chunk(True, (no, next(filter(None, match.groups()), ""))))
             blanks = []
             if "```" in line or "~~~" in line:  # else no fence can open here
                 fences.feed(no, match.group(0).lstrip(" -*+0123456789.)\t"))
