@@ -1,16 +1,10 @@
-"""Shared helpers for key-burst tests: keys sent with no pause between them, a Pilot
-burst and a program on a pseudo-terminal, and waiting for a condition (never for a time)."""
+"""Shared helpers for key tests: keys sent with no pause between them (a Pilot burst), keys
+pressed one at a time as a typist does, and waiting for a condition (never for a time). The
+program on a pseudo-terminal is `pty_helpers.Terminal` (re-exported here)."""
 
 from __future__ import annotations
 
 import asyncio
-import fcntl
-import os
-import select
-import struct
-import subprocess
-import sys
-import termios
 import time
 import unicodedata
 from collections.abc import Callable
@@ -20,6 +14,10 @@ from typing import Any
 from textual import events
 from textual.app import App
 from textual.keys import REPLACED_KEYS, _character_to_key, _get_unicode_name_from_key
+
+from .pty_helpers import Terminal
+
+__all__ = ["Terminal", "burst", "keys_for", "new_files", "press", "settled", "typed", "until"]
 
 TIMEOUT = 60.0
 """Generous: a condition that is never met fails after this long, on any machine."""
@@ -116,72 +114,6 @@ def typed(*parts: str | list[str]) -> list[str]:
     for part in parts:
         out.extend(keys_for(part) if isinstance(part, str) else part)
     return out
-
-
-# -- a program on a pseudo-terminal -------------------------------------------------------------
-class Terminal:
-    """`python -m opswizard ARGS` on a pseudo-terminal; collects the bytes it writes."""
-
-    def __init__(self, *args: str, size: tuple[int, int] = (120, 40),
-                 env: dict[str, str] | None = None) -> None:
-        master, slave = os.openpty()
-        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", size[1], size[0], 0, 0))
-        full = {k: v for k, v in os.environ.items() if not k.startswith("TEXTUAL")}
-        full.update(TERM="xterm-256color", COLUMNS=str(size[0]), LINES=str(size[1]))
-        full.update(env or {})
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "opswizard", *args], stdin=slave, stdout=slave,
-            stderr=slave, env=full, start_new_session=True, close_fds=True,
-        )
-        os.close(slave)
-        self.master = master
-        self.out = bytearray()
-
-    def pump(self, seconds: float) -> None:
-        """Read what the program writes for up to `seconds`."""
-        deadline = time.monotonic() + seconds
-        while True:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                return
-            ready, _, _ = select.select([self.master], [], [], min(left, 0.02))
-            if ready:
-                try:
-                    chunk = os.read(self.master, 65536)
-                except OSError:
-                    return
-                if not chunk:
-                    return
-                self.out.extend(chunk)
-
-    def wait_for(self, needle: bytes, timeout: float = TIMEOUT) -> None:
-        """Read until `needle` has been written (fails after a generous timeout)."""
-        deadline = time.monotonic() + timeout
-        while needle not in self.out:
-            if time.monotonic() > deadline or self.proc.poll() is not None:
-                raise AssertionError(f"{needle!r} never shown; got {bytes(self.out[-2000:])!r}")
-            self.pump(0.05)
-
-    def wait_until(self, condition: Callable[[], object], what: str,
-                   timeout: float = TIMEOUT) -> None:
-        """Keep reading until `condition()` holds."""
-        deadline = time.monotonic() + timeout
-        while not condition():
-            if time.monotonic() > deadline or self.proc.poll() is not None:
-                raise AssertionError(f"never happened: {what}; "
-                                     f"screen tail {bytes(self.out[-1500:])!r}")
-            self.pump(0.05)
-
-    def send(self, data: bytes) -> None:
-        """One write to the terminal: the program receives all of it at once."""
-        os.write(self.master, data)
-
-    def close(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.kill()
-        self.proc.wait(timeout=30)
-        self.pump(0.05)
-        os.close(self.master)
 
 
 def new_files(root: Path) -> list[Path]:

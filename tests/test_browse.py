@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import ClassVar
 
 import pytest
+from textual.command import CommandList, CommandPalette
 from textual.screen import Screen
 from textual.widgets import Input, Markdown, Static
 
@@ -24,6 +25,7 @@ from opswizard.tui.screens.related import RelatedScreen
 from opswizard.tui.widgets.entry_preview import EntryPreview
 from opswizard.tui.widgets.entry_table import EntryTable
 
+from .browse_helpers import browser_settled, settled_browser
 from .keys_helpers import until
 
 FIXTURE = Path(__file__).parent / "fixtures" / "browse_kb"
@@ -49,15 +51,21 @@ def kb(tmp_path: Path) -> Path:
 
 
 async def ready(pilot) -> BrowseScreen:  # type: ignore[no-untyped-def]
-    """Wait for the load worker and the preview timer; the browser screen."""
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause(0.15)
-    screen = pilot.app.screen
-    assert isinstance(screen, BrowseScreen)
-    head = screen.query_one("#preview-head", Static)
-    await until(pilot, lambda: "Loading the knowledge base" not in str(head.content),
-                "the knowledge base loaded")
-    return screen
+    """Wait for the load worker and for the preview to show the row under the cursor; the
+    browser screen."""
+    return await settled_browser(pilot)
+
+
+async def previewed(pilot, screen: BrowseScreen) -> None:  # type: ignore[no-untyped-def]
+    """Wait for the preview to show the row under the cursor (after its debounce)."""
+    await until(pilot, lambda: browser_settled(screen), "the preview shows the cursor's row")
+
+
+async def shows(pilot, screen: BrowseScreen, titles: list[str]) -> None:  # type: ignore[no-untyped-def]
+    """Wait for the table to list exactly these titles (the filter applies after a
+    debounce)."""
+    await until(pilot, lambda: [row.title for row in screen.shown] == titles,
+                f"the table lists {titles}")
 
 
 def current_title(screen: BrowseScreen) -> str:
@@ -90,8 +98,7 @@ async def test_filter_narrows_the_table(kb: Path) -> None:
     async with OpsWizardApp(kb).run_test(size=SIZE) as pilot:
         screen = await ready(pilot)
         await pilot.press("slash", *"canary")
-        await pilot.pause(0.2)
-        assert [row.title for row in screen.shown] == [CANARY]
+        await shows(pilot, screen, [CANARY])
         assert screen.query_one(EntryTable).row_count == 1
         assert "1 / 8" in str(screen.query_one("#counts", Static).content)
 
@@ -100,20 +107,17 @@ async def test_filter_searches_symptoms_and_services(kb: Path) -> None:
     async with OpsWizardApp(kb).run_test(size=SIZE) as pilot:
         screen = await ready(pilot)
         await pilot.press("slash", *"log shipper")
-        await pilot.pause(0.2)
-        assert [row.title for row in screen.shown] == ["Missing Alerts for Disk Pressure"]
+        await shows(pilot, screen, ["Missing Alerts for Disk Pressure"])
 
 
 async def test_escape_clears_filter_then_facets(kb: Path) -> None:
     async with OpsWizardApp(kb).run_test(size=SIZE) as pilot:
         screen = await ready(pilot)
         await pilot.press("s", *"crit", "enter", "slash", *"zzzz")
-        await pilot.pause(0.2)
-        assert screen.shown == []
+        await shows(pilot, screen, [])
         await pilot.press("escape")
-        await pilot.pause(0.2)
+        await shows(pilot, screen, [CANARY])
         assert screen.query_one("#filter", Input).value == ""
-        assert [row.title for row in screen.shown] == [CANARY]
         await pilot.press("escape")
         assert len(screen.shown) == 8
 
@@ -175,7 +179,7 @@ async def test_preview_follows_the_cursor(kb: Path) -> None:
     async with OpsWizardApp(kb).run_test(size=SIZE) as pilot:
         screen = await ready(pilot)
         await pilot.press("j")
-        await pilot.pause(0.2)
+        await previewed(pilot, screen)
         preview = screen.query_one(EntryPreview)
         assert preview.row is not None and preview.row.title.startswith("Redis Timeout")
 
@@ -212,6 +216,10 @@ async def test_e_edits_and_a_save_reloads_with_the_entry_selected(
         loaded.entry.set("title", "Canary Rollout, Renamed")
         store.save_over(path, render_bytes(loaded.entry), expected=loaded.digest, root=path.parent)
         wizard.dismiss(path)
+        # the browser reloads the knowledge base and selects the entry saved
+        await until(pilot, lambda: screen.current is not None
+                    and screen.current.title == "Canary Rollout, Renamed",
+                    "the saved entry selected")
         screen = await ready(pilot)
         assert current_title(screen) == "Canary Rollout, Renamed"
 
@@ -226,6 +234,9 @@ async def test_n_writes_a_new_entry_which_is_then_selected(
         entry = new_entry(title="Brand New Entry", category="issue", date="2024-01-01T00:00:00Z")
         saved = store.save_new(kb, entry)
         pilot.app.screen.dismiss(saved)
+        # the browser reloads the knowledge base and selects the entry saved
+        await until(pilot, lambda: screen.current is not None
+                    and screen.current.title == "Brand New Entry", "the saved entry selected")
         screen = await ready(pilot)
         assert current_title(screen) == "Brand New Entry"
         assert len(screen.all_rows) == 9
@@ -266,15 +277,14 @@ async def test_clicking_a_link_in_the_preview_selects_its_entry(kb: Path) -> Non
         markdown = screen.query_one("#preview Markdown", Markdown)
         href = screen.graph.outgoing(screen.current.path)[0].href  # type: ignore[union-attr]
         markdown.post_message(Markdown.LinkClicked(markdown, href))
-        await pilot.pause(0.1)
-        assert current_title(screen) == SEARCH
+        await until(pilot, lambda: current_title(screen) == SEARCH, "the linked entry selected")
 
 
 async def test_related_jump_clears_a_filter_that_hides_the_target(kb: Path) -> None:
     async with OpsWizardApp(kb).run_test(size=SIZE) as pilot:
         screen = await ready(pilot)
         await pilot.press("slash", *"pool", "enter")
-        await pilot.pause(0.2)
+        await shows(pilot, screen, [POOL])
         await pilot.press("r", "enter")
         assert current_title(screen) == SEARCH
         assert screen.query_one("#filter", Input).value == ""
@@ -291,7 +301,7 @@ async def test_broken_file_is_listed_with_its_error(kb: Path) -> None:
         assert any(str(cell).startswith("frontmatter is not") for cell in cells)
         assert "1 unreadable" in str(screen.query_one("#counts", Static).content)
         select(screen, broken.title)
-        await pilot.pause(0.2)
+        await previewed(pilot, screen)
         head = str(screen.query_one("#preview-head", Static).content)
         assert "cannot be read" in head and "YAML" in head
         await pilot.press("e", "r")  # unavailable on a broken file: nothing happens
@@ -304,7 +314,7 @@ async def test_markup_and_escapes_in_a_title_show_literally(kb: Path) -> None:
     async with OpsWizardApp(kb).run_test(size=SIZE) as pilot:
         screen = await ready(pilot)
         select(screen, HOSTILE)
-        await pilot.pause(0.2)
+        await previewed(pilot, screen)
         shown = "[/] Evil [@click=app.quit]x[/] \\x1b]0;pwned\\x07 title"
         key = screen.current.key  # type: ignore[union-attr]
         cell = screen.query_one(EntryTable).get_row(key)[3]
@@ -319,7 +329,16 @@ async def test_command_palette_jumps_to_an_entry(kb: Path) -> None:
     async with OpsWizardApp(kb).run_test(size=SIZE) as pilot:
         screen = await ready(pilot)
         await pilot.press("ctrl+p", *"canary")
-        await pilot.pause(0.5)
+
+        def canary_highlighted() -> bool:
+            palette = pilot.app.screen
+            if not isinstance(palette, CommandPalette):
+                return False
+            found = palette.query_one(CommandList)
+            return found.highlighted is not None and "Canary" in str(
+                found.get_option_at_index(found.highlighted).prompt)
+
+        await until(pilot, canary_highlighted, "the palette offers the canary entry")
         await pilot.press("enter")
         await pilot.pause()
         assert current_title(screen) == CANARY

@@ -27,6 +27,8 @@ from opswizard.tui.screens.recovery import DiffScreen, RecoveryScreen
 from opswizard.tui.screens.related import RelatedScreen
 from opswizard.tui.screens.wizard import WizardScreen
 
+from .keys_helpers import until as wait_for
+
 SIZE = (120, 36)
 PAYMENTS = ("issues/payments-api/ops-learning-2026-03-10-19-05-00-issue-payments-api-outage-"
             "from-pgbouncer-pool-saturation.md")
@@ -37,12 +39,6 @@ def demo_kb(tmp_path: Path, state_dirs: Path) -> Path:
     return demo.copy_to(tmp_path / "kb")
 
 
-async def wait_for(pilot, condition, tries: int = 300) -> None:  # type: ignore[no-untyped-def]
-    for _ in range(tries):
-        if condition():
-            return
-        await pilot.pause(0.01)
-    raise AssertionError("condition never held")
 
 
 async def browser(pilot) -> BrowseScreen:  # type: ignore[no-untyped-def]

@@ -12,16 +12,12 @@ from opswizard.tui.app import OpsWizardApp
 from opswizard.tui.screens.browse import BrowseScreen
 from opswizard.tui.screens.import_screen import ImportScreen
 
+from .keys_helpers import until as wait_for
+
 LAYOUTS = Path(__file__).parent / "fixtures" / "layouts"
 SIZE = (140, 40)
 
 
-async def wait_for(pilot, condition, tries: int = 400) -> None:  # type: ignore[no-untyped-def]
-    for _ in range(tries):
-        if condition():
-            return
-        await pilot.pause(0.05)
-    raise AssertionError("condition never held")
 
 
 def _folder(tmp_path: Path) -> Path:
@@ -41,7 +37,9 @@ async def _look(pilot, folder: Path) -> ImportScreen:  # type: ignore[no-untyped
     screen = pilot.app.screen
     await pilot.press(*str(folder), "enter")
     await wait_for(pilot, lambda: len(screen.planned) == 3)
-    await pilot.pause(0.1)
+    files = screen.query_one(SelectionList)
+    await wait_for(pilot, lambda: files.option_count == 3 and pilot.app.focused is files)
+    await pilot.pause()
     return screen
 
 

@@ -551,20 +551,25 @@ async def test_the_browser_starts_warm_and_parses_only_what_it_previews(
 ) -> None:
     from opswizard.tui.app import OpsWizardApp
     from opswizard.tui.screens.browse import BrowseScreen
+    from opswizard.tui.widgets.entry_preview import EntryPreview
+
+    from .keys_helpers import until
 
     kbindex.load(kb)
     parses.clear()
     async with OpsWizardApp(kb).run_test(size=(120, 40)) as pilot:
         await pilot.app.workers.wait_for_complete()
-        await pilot.pause(0.3)
         screen = pilot.app.screen
         assert isinstance(screen, BrowseScreen)
+        preview = screen.query_one(EntryPreview)
+        await until(pilot, lambda: screen.current is not None and preview.row is screen.current,
+                    "the preview shows the first entry")
         assert len(screen.all_rows) == 8
         assert len(parses) == 1  # the entry under the cursor, for its preview
         shown = [row for row in screen.all_rows if row.loaded is not None]
         assert shown == [screen.current]
         await pilot.press("j")
-        await pilot.pause(0.3)
+        await until(pilot, lambda: preview.row is screen.current, "the preview follows")
         assert len(parses) == 2
 
 
@@ -573,6 +578,8 @@ async def test_the_browser_shows_indexing_progress_on_a_cold_start(
 ) -> None:
     from opswizard.tui.app import OpsWizardApp
     from opswizard.tui.screens import browse
+
+    from .keys_helpers import until
 
     seen: list[tuple[int, int]] = []
     real = browse.BrowseScreen._progress
@@ -584,7 +591,7 @@ async def test_the_browser_shows_indexing_progress_on_a_cold_start(
     monkeypatch.setattr(browse.BrowseScreen, "_progress", spy)
     async with OpsWizardApp(kb).run_test(size=(120, 40)) as pilot:
         await pilot.app.workers.wait_for_complete()
-        await pilot.pause(0.2)
+        await until(pilot, lambda: seen and seen[-1] == (8, 8), "progress up to 8 of 8")
         assert seen[0] == (0, 8) and seen[-1] == (8, 8)
         assert len(pilot.app.screen.all_rows) == 8  # type: ignore[attr-defined]
 

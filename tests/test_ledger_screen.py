@@ -14,17 +14,12 @@ from opswizard.tui.screens.help import HelpScreen
 from opswizard.tui.screens.ledger import LedgerScreen
 from opswizard.tui.screens.stats import StatsScreen
 
+from .keys_helpers import until as wait_for
 from .test_ledger_tick import HAND_WRITTEN
 
 SIZE = (140, 40)
 
 
-async def wait_for(pilot, condition, tries: int = 1000) -> None:  # type: ignore[no-untyped-def]
-    for _ in range(tries):
-        if condition():
-            return
-        await pilot.pause(0.02)
-    raise AssertionError("condition never held")
 
 
 def _kb(tmp_path: Path) -> tuple[Path, Path]:

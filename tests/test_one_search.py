@@ -45,17 +45,26 @@ def related_titles(root: Path, query: str) -> list[str]:
 
 
 async def browser_titles(root: Path, query: str) -> list[str]:
+    from textual.widgets import Input
+
     from opswizard.tui.app import OpsWizardApp
     from opswizard.tui.screens import browse
+
+    from .keys_helpers import until
 
     browse.FILTER_DELAY = 0.01
     async with OpsWizardApp(root).run_test(size=(120, 40)) as pilot:
         await pilot.app.workers.wait_for_complete()
-        await pilot.pause(0.1)
         screen = pilot.app.screen
         assert isinstance(screen, browse.BrowseScreen)
         await pilot.press("slash", *query)
-        await pilot.pause(0.2)
+
+        def filtered() -> bool:  # the filter's debounce timer has fired for the last key
+            timer = screen._filter_timer
+            return screen.query_one("#filter", Input).value == query and timer is not None \
+                and (timer._task is None or timer._task.done())
+
+        await until(pilot, filtered, "the filter applied")
         return [row.title for row in screen.shown]
 
 

@@ -9,18 +9,15 @@ the raw bytes it writes to the terminal, or SIGKILL it. The autouse `state_dirs`
 
 from __future__ import annotations
 
+import asyncio
 import errno
-import fcntl
 import json
 import os
 import random
-import select
 import signal
 import stat
-import struct
 import subprocess
 import sys
-import termios
 import threading
 import time
 import tracemalloc
@@ -46,7 +43,10 @@ from opswizard.tui.screens.browse import BrowseScreen
 from opswizard.tui.screens.recovery import RecoveryScreen
 from opswizard.tui.screens.wizard import WizardScreen
 
+from .browse_helpers import browser_settled, settled_browser
 from .conftest import SEED, another_live_opswizard
+from .keys_helpers import until
+from .pty_helpers import Terminal
 
 SIZE = (160, 50)
 SEED_PATH = SEED / "example1-service-issue.md"
@@ -93,13 +93,8 @@ def messages(app: OpsWizardApp) -> list[str]:
     return [str(n.message) for n in app._notifications]
 
 
-async def wait_for(pilot, condition: Callable[[], object], seconds: float = 15.0) -> None:  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        await pilot.pause(0.02)
-    raise AssertionError("condition never held")
+async def wait_for(pilot, condition: Callable[[], object]) -> None:  # type: ignore[no-untyped-def]
+    await until(pilot, condition)
 
 
 async def wizard_of(pilot) -> WizardScreen:  # type: ignore[no-untyped-def]
@@ -141,58 +136,6 @@ def validate_finds(path: Path, line: int, message: str) -> Result:
     assert f"{path}:{line}: error: {message}" in result.stdout, result.output
     assert "Traceback" not in result.output
     return result
-
-
-# -- a program under a pseudo-terminal ---------------------------------------------------------
-class Terminal:
-    """Run `python -m opswizard ARGS` on a pseudo-terminal; collect the raw bytes it writes."""
-
-    def __init__(self, *args: str, size: tuple[int, int] = (120, 40)) -> None:
-        master, slave = os.openpty()
-        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", size[1], size[0], 0, 0))
-        env = {k: v for k, v in os.environ.items() if not k.startswith("TEXTUAL")}
-        env.update(TERM="xterm-256color", COLUMNS=str(size[0]), LINES=str(size[1]))
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "opswizard", *args], stdin=slave, stdout=slave, stderr=slave,
-            env=env, start_new_session=True, close_fds=True,
-        )
-        os.close(slave)
-        self.master = master
-        self.out = bytearray()
-
-    def pump(self, seconds: float) -> None:
-        deadline = time.monotonic() + seconds
-        while True:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                return
-            ready, _, _ = select.select([self.master], [], [], min(left, 0.02))
-            if ready:
-                try:
-                    chunk = os.read(self.master, 65536)
-                except OSError:  # the program ended: the pty is gone
-                    return
-                if not chunk:
-                    return
-                self.out.extend(chunk)
-
-    def wait_for(self, needle: bytes, timeout: float = 30.0) -> None:
-        deadline = time.monotonic() + timeout
-        while needle not in self.out:
-            if time.monotonic() > deadline or self.proc.poll() is not None:
-                raise AssertionError(f"{needle!r} never shown; got {bytes(self.out[-2000:])!r}")
-            self.pump(0.05)
-
-    def send(self, data: bytes, settle: float = 0.0) -> None:
-        os.write(self.master, data)
-        self.pump(settle)
-
-    def close(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.kill()
-        self.proc.wait(timeout=10)
-        self.pump(0.05)
-        os.close(self.master)
 
 
 # == Frontmatter and YAML =====================================================================
@@ -483,12 +426,15 @@ async def test_scenario_12_markup_shown_literally_in_the_wizard(kb: Path) -> Non
         await try_to_save(pilot, screen, value="[/] saved [@click=app.quit]q[/]")
         assert screen.saved_path == path
         assert any(m == f"Saved {path}" for m in messages(app))
-        await pilot.pause(0.1)
-        toasts = [str(toast.render()) for toast in app.screen.query(Toast)]
-        assert any(name in text for text in toasts)  # the toast, the file name as it is
+
+        def toasts() -> list[str]:
+            return [str(toast.render()) for toast in app.screen.query(Toast)]
+
+        # the toast, the file name as it is
+        await wait_for(pilot, lambda: any(name in text for text in toasts()))
         assert "app.quit" not in " ".join(click_actions(app))
         await pilot.press("ctrl+r")
-        await pilot.pause(0.3)
+        await wait_for(pilot, lambda: screen.current == "review")
         assert app.is_running
     assert b"- **Impact**: [/] saved [@click=app.quit]q[/]" in path.read_bytes()
     # An error message holding markup: a duplicate key named `[/]` makes the file read-only.
@@ -514,10 +460,10 @@ async def test_scenario_12_markup_shown_literally_in_the_browser(
         for row in screen.all_rows:
             assert table.select(row.key)
             head = screen.query_one("#preview-head", Static)
-            for _ in range(60):  # the preview follows the cursor after a debounce and a load
-                await pilot.pause(0.05)
-                if row.broken or row.title in str(head.content):
-                    break
+            # the preview follows the cursor after a debounce and a load
+            await wait_for(pilot, lambda screen=screen: browser_settled(screen))
+            await wait_for(pilot, lambda row=row, head=head: row.broken
+                           or row.title in str(head.content))
             shown = screen_text(pilot.app)
             if row.broken:
                 assert "[@click=app.quit]x[.md" in shown
@@ -528,14 +474,15 @@ async def test_scenario_12_markup_shown_literally_in_the_browser(
                 assert row.title in shown
             assert "app.quit" not in " ".join(click_actions(pilot.app))
         await pilot.press("enter")  # read full screen
-        await pilot.pause(0.2)
+        await wait_for(pilot, lambda: screen.maximized is not None)
         await pilot.press("escape")
+        await wait_for(pilot, lambda: screen.maximized is None)
         await pilot.press("slash", *"[/")
-        await pilot.pause(0.2)
+        await settled_browser(pilot)  # the filter applied
+        assert screen.query_one("#filter", Input).value == "[/"
         assert pilot.app.is_running
         pilot.app.notify("[/]x[@click=app.quit]y", markup=False)
-        await pilot.pause(0.2)
-        assert "[/]x[@click=app.quit]y" in screen_text(pilot.app)
+        await wait_for(pilot, lambda: "[/]x[@click=app.quit]y" in screen_text(pilot.app))
         assert "app.quit" not in " ".join(click_actions(pilot.app))
 
 
@@ -999,12 +946,14 @@ def _type_title_in_a_terminal(kb: Path, title: str, per_key: float) -> Terminal:
 
 @pytest.mark.slow
 async def test_scenario_21_sigkill_while_typing_recovers_the_text_next_run(kb: Path) -> None:
-    """`opswizard new` under a pseudo-terminal: type a title key by key, wait 1.5 s, SIGKILL.
-    The next run offers the journal; recovering it gives back every character typed."""
+    """`opswizard new` under a pseudo-terminal: type a title key by key, wait for the
+    journal (its timer runs half a second after the last key), SIGKILL. The next run offers
+    the journal; recovering it gives back every character typed."""
     title = "Disk full on db-7 after a log storm"
     term = _type_title_in_a_terminal(kb, title, per_key=0.03)
     try:
-        term.pump(1.5)
+        term.wait_until(lambda: any(j.title == title for j in journal.pending(kb)),
+                        "the journal holds every character typed")
         term.proc.send_signal(signal.SIGKILL)
         assert term.proc.wait(timeout=10) == -signal.SIGKILL
     finally:
@@ -1216,7 +1165,7 @@ async def test_scenario_27_saving_with_no_edits_is_byte_identical(kb: Path) -> N
         async with app.run_test(size=SIZE) as pilot:
             screen = await wizard_of(pilot)
             await pilot.press("ctrl+n", "ctrl+n", "ctrl+r")  # look around, change nothing
-            await pilot.pause(0.2)
+            await wait_for(pilot, lambda screen=screen: screen.current == "review")
             await pilot.press("ctrl+s")
             await wait_for(pilot, lambda app=app: any("No changes" in m for m in messages(app)))
             assert not screen.dirty
@@ -1239,7 +1188,10 @@ async def test_scenario_28_exception_in_a_worker_flushes_the_journal(kb: Path) -
             screen.query_one("#field-title", Input).value = "Typed just before the bug"
             assert journal.pending(kb) == []
             app.run_worker(bug, thread=True)
-            await pilot.pause(0.5)
+            deadline = time.monotonic() + 60
+            while app._exception is None:  # the worker's error reached the app
+                assert time.monotonic() < deadline, "the worker's error never reached the app"
+                await asyncio.sleep(0.01)
     pending = journal.pending(kb)
     assert pending and pending[0].title == "Typed just before the bug"
     assert app.journals_flushed == [pending[0].file]

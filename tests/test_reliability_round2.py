@@ -25,9 +25,12 @@ from opswizard.core.kinds import is_placeholder
 from opswizard.core.parse import parse_bytes
 from opswizard.tui.app import OpsWizardApp
 from opswizard.tui.screens.dialogs import ChoiceDialog
+from opswizard.tui.screens.recovery import RecoveryScreen
 from opswizard.tui.screens.wizard import WizardScreen
 
 from .conftest import SEED
+from .keys_helpers import until
+from .pty_helpers import Terminal
 
 SIZE = (160, 50)
 SEED_BYTES = (SEED / "example1-service-issue.md").read_bytes()
@@ -56,13 +59,8 @@ def tree_bytes(folder: Path) -> dict[str, bytes]:
     return found
 
 
-async def wait_for(pilot, condition, seconds: float = 15.0) -> None:  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        await pilot.pause(0.02)
-    raise AssertionError("condition never held")
+async def wait_for(pilot, condition) -> None:  # type: ignore[no-untyped-def]
+    await until(pilot, condition)
 
 
 async def wizard_of(pilot) -> WizardScreen:  # type: ignore[no-untyped-def]
@@ -126,7 +124,8 @@ async def test_defect_2_edit_through_a_symlinked_folder_never_writes_outside(
                   SEED_BYTES.decode().replace(SEED_TITLE, "From the journal"), None)
     app = OpsWizardApp(kb, mode="browse")
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause(0.5)
+        await wait_for(pilot, lambda: isinstance(app.screen, RecoveryScreen))
+        await pilot.pause()
         await pilot.press("enter")  # recover the pending journal
         screen = await wizard_of(pilot)
         assert "outside the knowledge base" in screen.read_only_reason
@@ -335,87 +334,6 @@ EXIT_WAIT = 15.0
 HEADINGS = "".join(f"## S{i}\n\ntext {i}\n\n" for i in range(5000))
 
 
-CONTROLLING_TTY = (
-    "import fcntl, os, sys, termios; fcntl.ioctl(0, termios.TIOCSCTTY, 0); "
-    "os.execv(sys.executable, [sys.executable, '-m', 'opswizard', *sys.argv[1:]])"
-)
-
-
-class Pty:
-    """`python -m opswizard ARGS` on a pseudo-terminal of its own."""
-
-    def __init__(self, args: list[str], env: dict[str, str]) -> None:
-        import fcntl
-        import struct
-        import subprocess
-        import sys
-        import termios
-
-        master, slave = os.openpty()
-        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
-        # A session of its own whose controlling terminal is the pty (as under tmux or ssh):
-        # closing the terminal then also sends SIGHUP, besides failing reads and writes.
-        self.proc = subprocess.Popen(
-            [sys.executable, "-c", CONTROLLING_TTY, *args], stdin=slave, stdout=slave,
-            stderr=slave, env=env, start_new_session=True, close_fds=True)
-        os.close(slave)
-        self.master: int | None = master
-        self.out = bytearray()
-
-    def pump(self, seconds: float) -> None:
-        import select
-
-        deadline = time.monotonic() + seconds
-        while self.master is not None:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                return
-            ready, _, _ = select.select([self.master], [], [], min(left, 0.02))
-            if ready:
-                try:
-                    chunk = os.read(self.master, 65536)
-                except OSError:
-                    return
-                if not chunk:
-                    return
-                self.out.extend(chunk)
-
-    def wait_for(self, needle: bytes, timeout: float = 60.0) -> None:
-        deadline = time.monotonic() + timeout
-        while needle not in self.out:
-            if time.monotonic() > deadline or self.proc.poll() is not None:
-                raise AssertionError(f"{needle!r} never shown: {bytes(self.out[-500:])!r}")
-            self.pump(0.05)
-
-    def send(self, data: bytes, settle: float) -> None:
-        if self.master is not None:
-            os.write(self.master, data)
-        self.pump(settle)
-
-    def hang_up(self) -> None:
-        if self.master is not None:
-            os.close(self.master)
-            self.master = None
-
-    def wait_exit(self, timeout: float) -> bool:
-        """Keep reading (a live terminal must not fill up) until the process ends."""
-        deadline = time.monotonic() + timeout
-        while self.proc.poll() is None:
-            if time.monotonic() > deadline:
-                return False
-            if self.master is not None:
-                self.pump(0.01)
-            else:
-                time.sleep(0.01)
-        return True
-
-    def kill(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.kill()
-            self.proc.wait(timeout=10)
-        self.hang_up()
-
-
 def _script(mode: str) -> tuple[list[str], bytes, list[tuple[bytes, float]]]:
     """(arguments after the KB, what shows the app is up, the keys to send)."""
     typing = [(bytes([c]), 0.03) for c in b"Lid closed"]
@@ -456,12 +374,11 @@ def _one_run(base: Path, number: int, how: str) -> tuple[str, float | None, list
     write(kb / "issues" / "general", "headings.md", SEED_BYTES.replace(
         SEED_TITLE.encode(), b"Headings") + HEADINGS.encode())
     entry = kb / "issues" / "general" / "seed.md"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("TEXTUAL")}
-    env.update(TERM="xterm-256color", COLUMNS="120", LINES="40",
-               XDG_STATE_HOME=str(home / "state"), XDG_CACHE_HOME=str(home / "cache"),
+    env = dict(XDG_STATE_HOME=str(home / "state"), XDG_CACHE_HOME=str(home / "cache"),
                OPSWIZARD_KB=str(kb))
     args, ready, steps = _script(mode)
-    term = Pty([a.replace("{entry}", str(entry)) for a in args] + ["--kb", str(kb)], env)
+    term = Terminal(*[a.replace("{entry}", str(entry)) for a in args], "--kb", str(kb),
+                    env=env, controlling=True)
     problems: list[str] = []
     took: float | None = None
     try:

@@ -14,6 +14,8 @@ from textual.widgets import Input
 from opswizard.tui.app import OpsWizardApp
 from opswizard.tui.screens import browse
 
+from .browse_helpers import settled_browser
+
 KB = Path(__file__).parent / "fixtures" / "browse_kb"
 SMALL, LARGE = (80, 24), (160, 48)
 
@@ -28,11 +30,10 @@ def keys(*presses: str):  # type: ignore[no-untyped-def]
     """run_before: wait for the knowledge base, press keys, let the preview settle."""
 
     async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause(0.1)
+        await settled_browser(pilot)
         for key in presses:
             await pilot.press(key)
-        await pilot.pause(0.2)
+        await settled_browser(pilot)
         for field in pilot.app.screen.query(Input):
             field.cursor_blink = False  # a blinking cursor would make the picture flaky
         await pilot.pause()

@@ -9,13 +9,15 @@ import pytest
 from opswizard.tui.app import OpsWizardApp
 
 from .conftest import SEED
+from .keys_helpers import until
 
 
 async def settle(pilot) -> None:  # type: ignore[no-untyped-def]
     """Let background work finish (the index, pre-mounted steps) so the picture is stable."""
     for _ in range(3):  # workers can start more work (the index refreshes the steps)
         await pilot.app.workers.wait_for_complete()
-        await pilot.pause(0.05)
+        await pilot.pause()
+    await until(pilot, lambda: all(w.is_finished for w in pilot.app.workers), "workers done")
     for widget in pilot.app.screen.query("Input, TextArea"):
         widget.cursor_blink = False  # a blinking cursor makes the picture depend on timing
     await pilot.pause()

@@ -14,15 +14,11 @@ from opswizard.tui.screens.dialogs import ChoiceDialog
 from opswizard.tui.screens.wizard import WizardScreen
 from opswizard.tui.widgets.section_editor import SectionEditor
 
+from .keys_helpers import until
+
 SIZE = (120, 40)
 
 
-async def until(pilot, condition, tries: int = 600) -> None:  # type: ignore[no-untyped-def]
-    for _ in range(tries):
-        if condition():
-            return
-        await pilot.pause(0.05)
-    raise AssertionError("condition never held")
 
 
 async def test_accepting_the_offer_changes_only_bs_related_issues(seeded_kb: Path) -> None:

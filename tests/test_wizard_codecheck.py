@@ -14,16 +14,11 @@ from opswizard.tui.app import OpsWizardApp
 from opswizard.tui.screens.wizard import WizardScreen
 from opswizard.tui.widgets.code_check_note import CodeCheckNote
 
+from .keys_helpers import until
+
 SIZE = (120, 40)
 
 
-async def until(pilot, condition, tries: int = 600) -> None:  # type: ignore[no-untyped-def]
-    """Wait for a condition (generous: a loaded machine), never for a fixed time."""
-    for _ in range(tries):
-        if condition():
-            return
-        await pilot.pause(0.05)
-    raise AssertionError("condition never held")
 
 
 async def settled(pilot, screen: WizardScreen) -> None:  # type: ignore[no-untyped-def]

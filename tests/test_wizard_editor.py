@@ -12,15 +12,11 @@ from opswizard.core.template import SECTIONS
 from opswizard.tui.app import OpsWizardApp
 from opswizard.tui.screens.wizard import WizardScreen
 
+from .keys_helpers import until
+
 SIZE = (120, 40)
 
 
-async def until(pilot, condition, tries: int = 600) -> None:  # type: ignore[no-untyped-def]
-    for _ in range(tries):
-        if condition():
-            return
-        await pilot.pause(0.05)
-    raise AssertionError("condition never held")
 
 
 def script(tmp_path: Path, body: str) -> str:

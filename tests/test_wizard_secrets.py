@@ -12,16 +12,12 @@ from opswizard.tui.app import OpsWizardApp
 from opswizard.tui.screens.wizard import WizardScreen
 from opswizard.tui.widgets.secrets_notice import SecretsNotice
 
+from .keys_helpers import until
+
 SIZE = (120, 40)
 KEY = "AKIAZ7Q3X5MEWT2LRV4N"
 
 
-async def until(pilot, condition, tries: int = 600) -> None:  # type: ignore[no-untyped-def]
-    for _ in range(tries):
-        if condition():
-            return
-        await pilot.pause(0.05)
-    raise AssertionError("condition never held")
 
 
 def journals(home: Path) -> list[Path]:
@@ -79,10 +75,10 @@ async def test_the_wizard_finds_every_seeded_secret_and_no_lookalike(
         # was scanned, and it must be the only finding
         area.load_text((CORPUS / "lookalikes.md").read_text() + f"\nboot log: {KEY}\n")
         area.insert(" ")  # an edit, as typing or a paste makes
-        await until(pilot, lambda: bool(notice.findings), tries=1200)
+        await until(pilot, lambda: bool(notice.findings))
         assert [f.kind for f in notice.findings] == ["aws-access-key"]
         area.load_text((CORPUS / "seeded.md").read_text())
         area.insert(" ")
-        await until(pilot, lambda: len(notice.findings) == len(SEEDED), tries=1200)
+        await until(pilot, lambda: len(notice.findings) == len(SEEDED))
         assert sorted(f.kind for f in notice.findings) == sorted(k for k, _ in SEEDED)
         assert notice.has_class("-shown")

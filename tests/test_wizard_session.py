@@ -40,7 +40,7 @@ async def test_bug_undo_every_change_then_close_offers_no_recovery_next_time(kb:
         area = screen.query_one("#editor-additional_notes #prose", TextArea)
         area.focus()
         await pilot.press("a", "b", "c")
-        await wait_for(pilot, lambda: journal.pending(kb) != [], tries=150)  # journalled
+        await wait_for(pilot, lambda: journal.pending(kb) != [])  # journalled
         for _ in range(10):  # undo until the text is the file's again
             if not screen.dirty:
                 break
@@ -64,14 +64,14 @@ async def test_bug_draft_saved_before_related_services_moves_when_they_are_added
         screen = app.screen
         assert isinstance(screen, WizardScreen)
         await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: screen.saved_path is not None, tries=250)
+        await wait_for(pilot, lambda: screen.saved_path is not None)
         first = screen.saved_path
         assert first is not None and first.parent == kb / "issues/general"
         await screen.show_step("context")
         screen.query_one("#field-related_services", Input).value = "checkout-api"
         await pilot.pause()
         await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: screen.saved_path != first, tries=250)
+        await wait_for(pilot, lambda: screen.saved_path != first)
     moved = screen.saved_path
     assert moved is not None and moved.parent == kb / "issues/checkout-api"
     assert moved.name == first.name
@@ -88,7 +88,7 @@ async def test_bug_final_entry_moves_only_after_save_and_move_in_the_review(kb: 
         screen.query_one("#field-title", Input).value = "Kafka broker disk full"
         await pilot.pause()
         await pilot.press("ctrl+s")  # keeps it final, in place: no question, no move
-        await wait_for(pilot, lambda: screen.saved_path is not None, tries=250)
+        await wait_for(pilot, lambda: screen.saved_path is not None)
         assert not isinstance(app.screen, ChoiceDialog)
         assert screen.saved_path == path and path.exists()
         assert "Kafka broker disk full" in path.read_text()
@@ -99,7 +99,7 @@ async def test_bug_final_entry_moves_only_after_save_and_move_in_the_review(kb: 
         button = screen.query_one("#save-move", Button)
         assert button.display
         button.press()
-        await wait_for(pilot, lambda: not path.exists(), tries=250)
+        await wait_for(pilot, lambda: not path.exists())
     moved = screen.saved_path
     assert moved is not None and moved.name.endswith("-issue-kafka-broker-disk-full.md")
     assert moved.parent == path.parent

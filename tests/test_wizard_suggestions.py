@@ -16,6 +16,7 @@ from opswizard.tui.widgets.similar_notice import SimilarNotice
 from opswizard.tui.widgets.suggest_input import SuggestInput
 
 from .conftest import FIXTURES
+from .keys_helpers import until as wait_for
 from .test_wizard import type_text
 
 SIZE = (120, 40)
@@ -28,12 +29,6 @@ def fixture_kb(kb: Path) -> Path:
     return kb
 
 
-async def wait_for(pilot, condition, tries: int = 100) -> None:  # type: ignore[no-untyped-def]
-    for _ in range(tries):
-        if condition():
-            return
-        await pilot.pause(0.02)
-    raise AssertionError("condition never held")
 
 
 async def ready(pilot, app: OpsWizardApp) -> WizardScreen:  # type: ignore[no-untyped-def]
@@ -203,7 +198,11 @@ async def test_tab_moves_on_when_the_owner_typed_is_already_known(kb: Path) -> N
         owner = screen.query_one("#editor-follow_up_actions .item-owner", Input)
         owner.focus()
         await type_text(pilot, "@dana")
-        await pilot.pause(0.3)
+        dropdown = next(s for s in screen.query(SuggestInput) if s.target is owner)
+        # The owners known for "@dana" have arrived (from a worker thread): the dropdown has
+        # decided whether to show before Tab is pressed.
+        await wait_for(pilot, lambda: dropdown._results[0] == "@dana")
+        await pilot.pause()
         await pilot.press("tab")
         await type_text(pilot, "2026-12-15")
         assert owner.value == "@dana"
