@@ -211,3 +211,15 @@ def test_a_file_this_process_writes_after_the_sweep_is_listed(
     listed = kbscan.listing(tmp_path)
     assert listed is not None
     assert [p for p, _, _, _ in listed.found()] == [str(written)]
+
+
+def test_a_relative_root_named_like_an_option_is_a_folder(
+    tmp_path: Path, has_find: None, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    (tmp_path / "-print").mkdir()
+    (tmp_path / "-print" / "inside.md").write_text("x")
+    (tmp_path / "outside.md").write_text("x")
+    monkeypatch.chdir(tmp_path)
+    listed = kbscan.listing(Path("-print"))
+    assert listed is not None
+    assert [(p, k) for p, k, _, _ in listed.found()] == [("-print/inside.md", "inside.md")]

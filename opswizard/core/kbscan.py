@@ -92,8 +92,9 @@ def _find(root: Path) -> tuple[Listing, list[tuple[str, float]], list[str]] | No
     if not _USE_FIND:
         return None
     root_text = os.fspath(root)
-    temp = f"{store.TEMP_PREFIX}*{store.TEMP_SUFFIX}"
-    command = ["find", "-H", root_text, "-mindepth", "1",
+    start = root_text if os.path.isabs(root_text) else os.path.join(".", root_text)
+    temp = f"{store.TEMP_PREFIX}*{store.TEMP_SUFFIX}"  # `./-x`: never read as an option
+    command = ["find", "-H", start, "-mindepth", "1",
                "-name", ".git", "-prune", "-o",
                "-name", temp, "-type", "f", "-fprintf", "/dev/stderr", "T%T@ %P\\0", "-o",
                "-name", ".*", "-type", "d", "-fprintf", "/dev/stderr", "D %P\\0", "-prune", "-o",
