@@ -396,7 +396,7 @@ def browse(ctx: click.Context, kb: str | None) -> None:
     """Browse the knowledge base by keyboard (the default command)."""
     from .tui.run import run_browser
 
-    ctx.exit(run_browser(_root(ctx, kb)))
+    ctx.exit(run_browser(_root(ctx, kb, sweep=False)))  # the app sweeps, after a first frame
 
 
 @main.command()

@@ -552,6 +552,7 @@ async def test_the_browser_starts_warm_and_parses_only_what_it_previews(
     from opswizard.tui.app import OpsWizardApp
     from opswizard.tui.screens.browse import BrowseScreen
     from opswizard.tui.widgets.entry_preview import EntryPreview
+    from opswizard.tui.widgets.entry_table import EntryTable
 
     from .keys_helpers import until
 
@@ -566,7 +567,9 @@ async def test_the_browser_starts_warm_and_parses_only_what_it_previews(
                     "the preview shows the first entry")
         assert len(screen.all_rows) == 8
         assert len(parses) == 1  # the entry under the cursor, for its preview
-        shown = [row for row in screen.all_rows if row.loaded is not None]
+        held = screen.query_one(EntryTable).summaries.values()  # the rows the table holds
+        assert len(held) == 8
+        shown = [row for row in held if row.loaded is not None]
         assert shown == [screen.current]
         await pilot.press("j")
         await until(pilot, lambda: preview.row is screen.current, "the preview follows")

@@ -15,12 +15,13 @@ KB_HELP = (
 )
 
 
-def kb_root(ctx: click.Context, kb: str | None) -> Path:
+def kb_root(ctx: click.Context, kb: str | None, sweep: bool = True) -> Path:
     """The knowledge base root for a command: its own --kb, else the group's, else the default.
 
     `$OPSWIZARD_KB` naming a file is the same usage error as `--kb FILE` (exit 2). Every
     command that finds its root this way also sweeps the knowledge base of temp files a
-    killed save left behind (older than a minute, named as opswizard names them).
+    killed save left behind (older than a minute, named as opswizard names them); the
+    screens pass `sweep=False`: the app sweeps in a worker after its first frame.
     """
     explicit = kb or (ctx.obj or {}).get("kb")
     root = store.find_root(explicit)
@@ -28,7 +29,8 @@ def kb_root(ctx: click.Context, kb: str | None) -> Path:
         where = "--kb" if explicit else "OPSWIZARD_KB"
         raise click.UsageError(
             f"{where} {clean_line(str(root))}: is a file, not a knowledge base folder")
-    if root.is_dir() and kbscan.sweep(root) is None:  # one find: sweeps, lists for the index
+    if sweep and root.is_dir() and kbscan.sweep(root) is None:  # one find: sweeps, lists
+        # for the index
         store.clean_temp_files(root)
     return root
 

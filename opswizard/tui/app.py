@@ -10,6 +10,8 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
+CLEAN_AFTER = 1.0  # s: the temp file sweep starts this long after the app is mounted
+
 
 def own_nodes(screen: Screen[object]) -> list[object]:
     """The screen and its shown widgets that are opswizard's own (not Textual's inputs,
@@ -86,8 +88,9 @@ class OpsWizardApp(App[None]):
         from .shutdown import install_executor
 
         install_executor()  # closing the app never waits for a worker thread
-        self.run_worker(self._clean_temp_files, thread=True, group="clean-temp",
-                        exit_on_error=False)
+        # After the first frame: a walk of the whole tree competes with it for the interpreter.
+        self.set_timer(CLEAN_AFTER, lambda: self.run_worker(
+            self._clean_temp_files, thread=True, group="clean-temp", exit_on_error=False))
         pending = journal.pending(self.root) if self.offer_recovery else []
         if pending:
             from .screens.recovery import RecoveryScreen
@@ -97,10 +100,12 @@ class OpsWizardApp(App[None]):
             self._start()
 
     def _clean_temp_files(self) -> None:
-        """Remove temp files a killed save left in the knowledge base (RELIABILITY.md 20)."""
-        from ..core import store
+        """Remove temp files a killed save left in the knowledge base (RELIABILITY.md 20):
+        one `find` (a process: it leaves the interpreter to the screen), else a walk."""
+        from ..core import kbscan, store
 
-        store.clean_temp_files(self.root)
+        if kbscan.sweep(self.root) is None:
+            store.clean_temp_files(self.root)
 
     def _start(self) -> None:
         if self.mode == "browse":
@@ -201,7 +206,7 @@ class OpsWizardApp(App[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "help_unless_typing":
-            from textual.widgets import Input, TextArea
+            from .keyorder import is_text_field
 
-            return not isinstance(self.focused, Input | TextArea)
+            return not is_text_field(self.focused)
         return True

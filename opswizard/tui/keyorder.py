@@ -55,14 +55,26 @@ def _busy(pump: MessagePump) -> bool:
     return any(not (isinstance(m, events.Key) and not m.is_forwarded) for m in queue)
 
 
+def is_text_field(widget: object) -> bool:
+    """Whether the widget is an `Input` or a `TextArea`, without importing `TextArea` (its
+    import, with the syntax highlighter's, costs the browser's first frame ~50 ms; no
+    widget can be one before it is imported)."""
+    import sys
+
+    from textual.widgets import Input
+
+    if isinstance(widget, Input):
+        return True
+    area = sys.modules.get("textual.widgets._text_area")
+    return area is not None and isinstance(widget, area.TextArea)
+
+
 def _typing_into_text(app: App[Any], event: events.Key) -> bool:
     """A printable key about to go to a text field (which consumes it and moves nothing)."""
-    from textual.widgets import Input, TextArea
-
     if not event.is_printable or event.character in (None, "?"):
         return False  # `?` may open the help (a priority binding checks where focus is)
     focused = app.focused
-    return isinstance(focused, Input | TextArea) and not getattr(focused, "read_only", False)
+    return is_text_field(focused) and not getattr(focused, "read_only", False)
 
 
 class KeyGate:

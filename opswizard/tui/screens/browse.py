@@ -22,9 +22,10 @@ from __future__ import annotations
 import os
 import threading
 import time
+from array import array
 from collections.abc import Callable
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -33,15 +34,12 @@ from textual.containers import Container
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import DataTable, Header, Input, Markdown
+from textual.widgets import DataTable, Header, Input
 from textual.worker import get_current_worker
 
 from ...core import catalog
 from ...core.catalog import Facets, Row
-from ...core.kbdb import KbIndex
-from ...core.links import LinkGraph
 from ...core.sanitize import clean_line
-from ...core.search import Search
 from ...core.template import CATEGORIES, SEVERITIES, STATUSES
 from ..widgets.entry_preview import EntryPreview
 from ..widgets.entry_table import EntryTable
@@ -50,6 +48,13 @@ from ..widgets.key_footer import KeyFooter
 from .browse_commands import EntryCommands
 from .facet_picker import FacetPicker
 from .related import RelatedScreen
+
+if TYPE_CHECKING:  # pragma: no cover
+    from textual.widgets import Markdown
+
+    from ...core.kbpages import RowPages
+    from ...core.links import LinkGraph
+    from ...core.search import Search
 
 WizardFactory = Callable[[Path, "Path | None"], Screen["Path | None"]]
 FACET_ORDER = {"category": CATEGORIES, "severity": SEVERITIES, "status": STATUSES, "tag": ()}
@@ -114,14 +119,15 @@ class BrowseScreen(Screen[None]):
         super().__init__()
         self.root = Path(os.path.abspath(root))
         """The knowledge base folder, absolute and normalised like the paths it holds."""
-        self.all_rows: list[Row] = []
-        """Every file of the knowledge base, as loaded."""
-        self.shown: list[Row] = []
-        """The rows the filter and facets leave, in table order."""
-        self.graph: LinkGraph | None = None
+        self.pages: RowPages | None = None
+        """The rows of the index, read a page at a time (None until loaded)."""
+        self.ids: array[int] = array("q")
+        """The row ids the filter and facets leave, in table order."""
+        self.total, self.broken = 0, 0
+        """How many files the knowledge base holds, and how many are not entries."""
+        self._graph: LinkGraph | None = None
         self.search: Search | None = None
         """The one search (`core.search`), over the index the rows came from."""
-        self._by_key: dict[str, Row] = {}
         self._preview_timer: Timer | None = None
         self._filter_timer: Timer | None = None
         self._painted = threading.Event()
@@ -162,30 +168,60 @@ class BrowseScreen(Screen[None]):
             self.app.call_from_thread(self._progress, done, total)
 
         try:  # through the index: a warm start parses only the files that changed
+            from ...core.kbdb import KbIndex  # after the first frame, as the rest of loading
+            from ...core.kbpages import RowPages
+            from ...core.search import Search
+
             kb = KbIndex.open(self.root, progress)
-            rows = kb.summaries()
-            graph = LinkGraph(self.root, [(row.path, row.links) for row in rows
-                                          if not row.broken])
+            pages = RowPages(kb)
+            pages.base()  # the order, read once here: it reads every row (a damaged index
+            # fails here, in the worker)
+            totals = pages.counts()
             search = Search(kb)
         except Exception as exc:  # a bug, not a bad file: report it and keep the app alive
             self.app.call_from_thread(self._load_failed, f"{type(exc).__name__}: {exc}")
             return
         if not get_current_worker().is_cancelled:  # a newer reload supersedes this one
-            self.app.call_from_thread(self._loaded, rows, graph, search, select)
+            self.app.call_from_thread(self._loaded, pages, totals, search, select)
         else:
             kb.close()
 
-    def _loaded(self, rows: list[Row], graph: LinkGraph, search: Search,
+    def _loaded(self, pages: RowPages, totals: tuple[int, int], search: Search,
                 select: str | None) -> None:
         if self.search is not None:
             self.search.kb.close()
-        self.all_rows, self.graph, self.search = rows, graph, search
-        self._by_key = {row.key: row for row in rows}
+        self.pages, self.search, self._graph = pages, search, None
+        self.total, self.broken = totals
         self.query_one(EntryTable).loading = False
-        self._apply(select)
+        self._apply(select, reread=True)
+
+    @property
+    def graph(self) -> LinkGraph | None:
+        """Who links to whom (built from the index the first time a link is followed)."""
+        if self._graph is None and self.pages is not None:
+            from ...core.links import LinkGraph
+
+            self._graph = LinkGraph(self.root, ((self.root / key, links)
+                                                for key, links in self.pages.link_sources()))
+        return self._graph
+
+    @property
+    def shown(self) -> list[Row]:
+        """Every row the filter and facets leave, read from the index (for small uses:
+        the table reads only what it shows)."""
+        return self.pages.page(self.ids) if self.pages is not None else []
+
+    @property
+    def all_rows(self) -> list[Row]:
+        """Every file of the knowledge base, read from the index (for small uses)."""
+        return self.pages.page(self.pages.order()) if self.pages is not None else []
+
+    def jump_targets(self) -> list[tuple[str, str, str, str]]:
+        """(key, title, day, severity) of every entry, newest first (the palette's list)."""
+        return list(self.pages.jump_targets()) if self.pages is not None else []
 
     def _progress(self, done: int, total: int) -> None:
-        if not self.all_rows:
+        if self.pages is None:
             self.query_one(EntryPreview).show(None, empty=f"Indexing {done:,}/{total:,} files…")
 
     def _load_failed(self, message: str) -> None:
@@ -197,14 +233,16 @@ class BrowseScreen(Screen[None]):
         return catalog.key_for(path, self.root)
 
     # -- filtering ---------------------------------------------------------------------------
-    def _apply(self, select: str | None = None) -> None:
+    def _apply(self, select: str | None = None, reread: bool = False) -> None:
+        pages = self.pages
+        if pages is None:
+            return
         query = self.query_one("#filter", Input).value
         ranked = self.search.filter_keys(query) if self.search is not None else None
-        self.shown = catalog.narrow(self.all_rows, self.facets, ranked)
+        self.ids = pages.order(self.facets, ranked)
         table = self.query_one(EntryTable)
-        table.show(self.shown, select=select)
-        broken = sum(row.broken for row in self.all_rows)
-        self.query_one(FilterBar).show_counts(len(self.shown), len(self.all_rows), broken)
+        table.show(self.ids, pages.page, pages.id_of, select=select, reread=reread)
+        self.query_one(FilterBar).show_counts(len(self.ids), self.total, self.broken)
         self._highlighted()
 
     def watch_facets(self, facets: Facets) -> None:
@@ -225,8 +263,9 @@ class BrowseScreen(Screen[None]):
     @property
     def current(self) -> Row | None:
         """The row under the cursor."""
-        key = self.query_one(EntryTable).current_key
-        return self._by_key.get(key) if key else None
+        table = self.query_one(EntryTable)
+        key = table.current_key
+        return table.summaries.get(key) if key else None
 
     @on(DataTable.RowHighlighted, "#entries")
     def _highlighted(self) -> None:
@@ -236,13 +275,15 @@ class BrowseScreen(Screen[None]):
         self._preview_timer = self.set_timer(PREVIEW_DELAY, self._preview_now)
 
     def _preview_now(self) -> None:
-        empty = "No entry matches." if self.all_rows else (
+        empty = "No entry matches." if self.total else (
             "This knowledge base has no entries yet: press n to write the first.")
         self.query_one(EntryPreview).show(self.current, empty=empty)
         self.refresh_bindings()
 
-    @on(Markdown.LinkClicked, "#preview Markdown")
-    def _follow_link(self, event: Markdown.LinkClicked) -> None:
+    def on_markdown_link_clicked(self, event: Markdown.LinkClicked) -> None:
+        """A link clicked in the preview (by name: `Markdown` is imported when first shown)."""
+        if self.query_one(EntryPreview) not in event.markdown.ancestors:
+            return
         row = self.current
         if row is not None and self.graph is not None:
             link = self.graph.resolve(event.href, row.path)
@@ -284,7 +325,9 @@ class BrowseScreen(Screen[None]):
             self.query_one(EntryTable).focus()
 
     def action_facet(self, name: str) -> None:
-        counts = catalog.counts(self.all_rows, self.facets, name)
+        if self.pages is None:
+            return
+        counts = self.pages.facet_counts(self.facets, name)
         current = getattr(self.facets, name)
 
         def chosen(value: str | None) -> None:
@@ -354,11 +397,14 @@ class BrowseScreen(Screen[None]):
 
     def action_related(self) -> None:
         row = self.current
-        if row is None or row.broken or self.graph is None:
+        graph = self.graph
+        if row is None or row.broken or graph is None or self.pages is None:
             return
-        titles = {r.path: r.title for r in self.all_rows if not r.broken}
-        screen = RelatedScreen(row.title, self.graph.outgoing(row.path),
-                               self.graph.incoming(row.path), titles)
+        outgoing, incoming = graph.outgoing(row.path), graph.incoming(row.path)
+        paths = [link.path for link in outgoing if link.path is not None] + incoming
+        found = self.pages.titles([self.key_of(path) for path in paths])
+        titles = {self.root / key: title for key, title in found.items()}
+        screen = RelatedScreen(row.title, outgoing, incoming, titles)
         self.app.push_screen(screen, self._jump_path)
 
     def _jump_path(self, path: Path | None) -> None:

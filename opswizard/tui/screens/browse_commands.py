@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import partial
 from typing import Protocol, runtime_checkable
 
 from textual.command import Hit, Hits, Provider
 from textual.content import Content
 
-from ...core.catalog import Row
 from ...core.sanitize import clean_line
 
 
 @runtime_checkable
 class Jumpable(Protocol):
-    """A screen holding catalog rows that can select one by key."""
+    """A screen listing entries that can select one by key."""
 
-    all_rows: list[Row]
+    def jump_targets(self) -> Iterable[tuple[str, str, str, str]]:
+        """(key, title, day, severity) of every entry, in the list's order."""
+        ...
 
     def jump_to(self, key: str) -> None: ...
 
@@ -29,10 +31,8 @@ class EntryCommands(Provider):
         if not isinstance(screen, Jumpable):
             return
         matcher = self.matcher(query)
-        for row in screen.all_rows:
-            if row.broken:
-                continue
-            title = clean_line(row.title)
+        for key, raw_title, day, severity in screen.jump_targets():
+            title = clean_line(raw_title)
             score = matcher.match(title)
             if not score:
                 continue
@@ -40,6 +40,6 @@ class EntryCommands(Provider):
             shown = Content(title)
             for offset in offsets:
                 shown = shown.stylize(matcher.match_style, offset, offset + 1)
-            facts = f"  {clean_line(row.day)} {clean_line(row.severity)}"
+            facts = f"  {clean_line(day)} {clean_line(severity)}"
             prompt = Content.assemble(shown, (facts, "dim"))
-            yield Hit(score, prompt, partial(screen.jump_to, row.key), text=f"Jump to {title}")
+            yield Hit(score, prompt, partial(screen.jump_to, key), text=f"Jump to {title}")

@@ -8,17 +8,22 @@ Links are not opened: a click posts `Markdown.LinkClicked`, which the screen res
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.widgets import Markdown, Static, TextArea
+from textual.widgets import Static
 
 from ...core.catalog import Row, ensure_loaded
 from ...core.excerpt import excerpt
 from ...core.sanitize import clean
 from ...core.template import PREAMBLE
 from ..safe import fmt, line
+
+if TYPE_CHECKING:  # pragma: no cover
+    from textual.widgets import Markdown, TextArea
 
 
 def body_markdown(row: Row) -> str:
@@ -66,6 +71,10 @@ def header(row: Row) -> tuple[Content, Content, Content]:
 class EntryPreview(VerticalScroll):
     """Shows one row of the catalog: call `show(row)` (None shows `empty`).
 
+    The `Markdown` body and the whole-text `TextArea` are mounted when first needed (their
+    imports, markdown-it and the syntax highlighter, and their styles cost the browser's
+    first frame otherwise).
+
     A long entry is rendered only in part (`core.excerpt`: its first few hundred lines), so
     reading stays quick whatever the file's shape; `w` shows the whole text (as plain text,
     which is drawn only where it is on screen).
@@ -100,15 +109,42 @@ class EntryPreview(VerticalScroll):
         self.hidden_lines = 0
         """Lines of the shown entry not rendered (0: all of it is); `w` shows them."""
         self._full = ""
+        self._markdown: Markdown | None = None
+        self._body = ""  # what the Markdown shows (or will, once mounted)
+        self._all_text: TextArea | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(Content(self.empty), id="preview-head")
         yield Static(id="preview-path")
         yield Static(id="preview-notes")
-        yield Markdown(open_links=False)
-        all_text = TextArea("", read_only=True, soft_wrap=True, id="preview-all")
-        all_text.display = False
-        yield all_text
+
+    def _show_markdown(self, text: str) -> None:
+        """The body as markdown: the widget is made (and imported) the first time."""
+        self._body = text
+        markdown = self._markdown
+        if markdown is None:
+            from textual.widgets import Markdown
+
+            self._markdown = Markdown(text, open_links=False)
+            self.mount(self._markdown, after="#preview-notes")
+            return
+        markdown.display = True
+        if markdown.is_mounted:
+            markdown.update(text)
+        else:  # still mounting: show the latest text once it is
+            self.call_after_refresh(self._resync_markdown)
+
+    def _resync_markdown(self) -> None:
+        if self._markdown is not None and self._markdown.is_mounted:
+            self._markdown.update(self._body)
+        elif self._markdown is not None:
+            self.call_after_refresh(self._resync_markdown)
+
+    def _hide_all_text(self) -> None:
+        if self._all_text is not None:
+            self._all_text.display = False
+            if self._all_text.is_mounted:
+                self._all_text.load_text("")
 
     def show(self, row: Row | None, empty: str | None = None) -> None:
         """Show a row (the very same row again is a no-op)."""
@@ -129,12 +165,8 @@ class EntryPreview(VerticalScroll):
         if self.hidden_lines:
             shown += (f"\n\n---\n\n*{self.hidden_lines:,} more lines are not shown here: "
                       "press `w` (reading full screen) to show the whole entry as text.*\n")
-        markdown = self.query_one(Markdown)
-        markdown.display = True
-        all_text = self.query_one("#preview-all", TextArea)
-        all_text.display = False
-        all_text.load_text("")
-        markdown.update(shown)
+        self._hide_all_text()
+        self._show_markdown(shown)
         self.scroll_home(animate=False)
         self.refresh_bindings()
 
@@ -148,12 +180,21 @@ class EntryPreview(VerticalScroll):
         if not self.hidden_lines:
             return
         self.hidden_lines = 0
-        markdown = self.query_one(Markdown)
-        markdown.display = False
-        markdown.update("")
-        all_text = self.query_one("#preview-all", TextArea)
-        all_text.load_text(self._full)
-        all_text.display = True
+        if self._markdown is not None:
+            self._markdown.display = False
+            self._body = ""
+            if self._markdown.is_mounted:
+                self._markdown.update("")
+        all_text = self._all_text
+        if all_text is None:
+            from textual.widgets import TextArea
+
+            all_text = self._all_text = TextArea(self._full, read_only=True, soft_wrap=True,
+                                                 id="preview-all")
+            self.mount(all_text)
+        else:
+            all_text.load_text(self._full)
+            all_text.display = True
         self.scroll_home(animate=False)
         self.refresh_bindings()
         if self.has_focus:

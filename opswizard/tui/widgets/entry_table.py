@@ -1,5 +1,8 @@
 """The browser's table of entries: one row per file, keyed by its path in the knowledge base.
 
+The table is given the row ids of what it shows (in order) and a way to read a page of
+them (`core.kbpages`): it never holds every summary, only those of the rows added so far.
+
 | Key | Action |
 |---|---|
 | `up` / `down`, `k` / `j` | Move |
@@ -8,6 +11,9 @@
 """
 
 from __future__ import annotations
+
+from array import array
+from collections.abc import Callable, Sequence
 
 from rich.text import Text
 from textual.binding import Binding
@@ -50,6 +56,12 @@ def _cells(row: Row, with_tags: bool) -> list[Text]:
     return cells + ([tags] if with_tags else []) + tail
 
 
+Fetch = Callable[[Sequence[int]], list[Row]]
+"""Reads the summaries of a page of row ids (in order; ids gone since are left out)."""
+Locate = Callable[[str], "int | None"]
+"""The row id of a key (None: unknown)."""
+
+
 class EntryTable(DataTable[Text]):
     """Entries newest first (or best match first), unreadable files marked in red."""
 
@@ -62,9 +74,12 @@ class EntryTable(DataTable[Text]):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id, cursor_type="row", zebra_stripes=True)
-        self._rows: list[Row] = []
-        self._index: dict[str, int] = {}  # row key -> position in _rows
-        self._added = 0  # how many of _rows are in the table
+        self._ids: array[int] = array("q")
+        self._fetch: Fetch = lambda ids: []
+        self._locate: Locate = lambda key: None
+        self.summaries: dict[str, Row] = {}
+        """key -> summary of each row added to the table."""
+        self._added = 0  # how many of _ids have been read (their rows added)
         self._layout: tuple[int, int] = (0, 0)  # (title width, tags width); 0: not shown
 
     @property
@@ -93,18 +108,27 @@ class EntryTable(DataTable[Text]):
         for key, label, width in TAIL:
             self.add_column(label, width=width, key=key)
 
-    def show(self, rows: list[Row], select: str | None = None) -> None:
-        """Replace the rows; the cursor goes to `select` if given and shown, else to the top.
+    @property
+    def shown_count(self) -> int:
+        """How many rows the table shows (added or still to be added)."""
+        return len(self._ids)
 
-        Only the first `CHUNK` rows go into the table at once; more are added as the
-        cursor or the scrollbar nears the end, so filtering 1,000 entries stays quick.
+    def show(self, ids: array[int], fetch: Fetch, locate: Locate,
+             select: str | None = None, reread: bool = False) -> None:
+        """Replace the rows with those of `ids` (read by `fetch`); the cursor goes to
+        `select` if given and shown, else to the top; `reread`: the rows may have changed
+        (a reload), read them again even if the ids are the same.
+
+        Only the first `CHUNK` rows are read and added at once; more are added as the
+        cursor or the scrollbar nears the end, so filtering 100,000 entries stays quick.
         """
         layout = self._widths()
-        if rows == self._rows and layout == self._layout and self.columns:
+        if not reread and ids == self._ids and layout == self._layout and self.columns:
+            self._fetch, self._locate = fetch, locate
             self.select(select)
             return
-        self._rows = rows
-        self._index = {row.key: index for index, row in enumerate(rows)}
+        self._ids, self._fetch, self._locate = ids, fetch, locate
+        self.summaries = {}
         if layout != self._layout or not self.columns:
             self._layout = layout
             self.clear(columns=True)
@@ -118,17 +142,38 @@ class EntryTable(DataTable[Text]):
     def _extend(self, upto: int) -> None:
         """Add rows to the table until `upto` of them are in it (or all are)."""
         with_tags = bool(self._layout[1])
-        for row in self._rows[self._added:upto]:
-            self.add_row(*_cells(row, with_tags), key=row.key)
-        self._added = max(self._added, min(upto, len(self._rows)))
+        upto = min(upto, len(self._ids))
+        if upto <= self._added:
+            return
+        for start in range(self._added, upto, 10 * CHUNK):
+            for row in self._fetch(self._ids[start:min(upto, start + 10 * CHUNK)]):
+                if row.key not in self.summaries:
+                    self.summaries[row.key] = row
+                    self.add_row(*_cells(row, with_tags), key=row.key)
+        self._added = upto
+
+    def position(self, key: str | None) -> int | None:
+        """Where the row with this key is in the table's order (None: not shown)."""
+        if key is None:
+            return None
+        if key in self.summaries:
+            return self.get_row_index(key)
+        rid = self._locate(key)
+        if rid is None:
+            return None
+        try:
+            return self._ids.index(rid)
+        except ValueError:
+            return None
 
     def select(self, key: str | None) -> bool:
         """Move the cursor to the row with this key; False if it is not shown."""
-        index = self._index.get(key) if key is not None else None
+        index = self.position(key)
         if index is None:
             return False
         if index >= self._added:
             self._extend(index + CHUNK)
+            index = self.get_row_index(key)  # type: ignore[arg-type]
         self.move_cursor(row=index, animate=False, scroll=True)
         return True
 
@@ -138,13 +183,13 @@ class EntryTable(DataTable[Text]):
 
     def watch_scroll_y(self, old_value: float, new_value: float) -> None:
         super().watch_scroll_y(old_value, new_value)
-        if self._added < len(self._rows) and new_value >= self.max_scroll_y - MARGIN:
+        if self._added < len(self._ids) and new_value >= self.max_scroll_y - MARGIN:
             self._extend(self._added + CHUNK)
 
     def action_scroll_bottom(self) -> None:
-        self._extend(len(self._rows))
+        self._extend(len(self._ids))
         super().action_scroll_bottom()
 
     def on_resize(self, event: Resize) -> None:
         if self.columns and self._widths() != self._layout:
-            self.show(self._rows, select=self.current_key)
+            self.show(self._ids, self._fetch, self._locate, select=self.current_key)
