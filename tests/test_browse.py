@@ -295,10 +295,14 @@ async def test_broken_file_is_listed_with_its_error(kb: Path) -> None:
         screen = await ready(pilot)
         broken = screen.all_rows[-1]
         assert broken.broken and broken.key == "issues/general/broken-frontmatter.md"
-        cells = screen.query_one(EntryTable).get_row(broken.key)
-        assert str(cells[1]) == "ERROR"
+        table = screen.query_one(EntryTable)
         # the error shows in the tags column, or at the row's end when the table is narrow
-        assert any(str(cell).startswith("frontmatter is not") for cell in cells)
+        # (which of the two is decided once the table knows its width: wait for its cells)
+        await until(pilot, lambda: any(str(cell).startswith("frontmatter is not")
+                                       for cell in table.get_row(broken.key)),
+                    "the error in the broken file's row")
+        cells = table.get_row(broken.key)
+        assert str(cells[1]) == "ERROR"
         assert "1 unreadable" in str(screen.query_one("#counts", Static).content)
         select(screen, broken.title)
         await previewed(pilot, screen)
