@@ -49,11 +49,13 @@ class Terminal:
     def pump(self, seconds: float) -> None:
         """Read what the program writes for up to `seconds` (less if the pty closes)."""
         deadline = time.monotonic() + seconds
+        first = True  # what is already written is read even if this thread ran late
         while self.master is not None:
             left = deadline - time.monotonic()
-            if left <= 0:
+            if left <= 0 and not first:
                 return
-            ready, _, _ = select.select([self.master], [], [], min(left, 0.02))
+            first = False
+            ready, _, _ = select.select([self.master], [], [], max(0.0, min(left, 0.02)))
             if ready:
                 try:
                     chunk = os.read(self.master, 65536)
@@ -62,6 +64,22 @@ class Terminal:
                 if not chunk:
                     return
                 self.out.extend(chunk)
+
+    def drain(self) -> None:
+        """After the program ended: read everything it wrote (all of it is already in the
+        terminal's buffer, so this ends when nothing is left, however late this thread runs)."""
+        assert self.proc.poll() is not None, "drain() is for a program that has ended"
+        while self.master is not None:
+            ready, _, _ = select.select([self.master], [], [], 0.05)
+            if not ready:
+                return
+            try:
+                chunk = os.read(self.master, 65536)
+            except OSError:  # the pty is gone: everything was read
+                return
+            if not chunk:
+                return
+            self.out.extend(chunk)
 
     def wait_for(self, needle: bytes, timeout: float = TIMEOUT) -> None:
         """Read until `needle` has been written (fails after a generous timeout)."""
@@ -111,7 +129,7 @@ class Terminal:
         if self.proc.poll() is None:
             self.proc.kill()
         self.proc.wait(timeout=30)
-        self.pump(0.05)
+        self.drain()
         self.hang_up()
 
     kill = close
