@@ -121,7 +121,7 @@ class RowPages:
             "substr(date, 1, 10) END, severity FROM rows WHERE error = ''")}
         for rid in self.base():
             if rid in found:
-                yield tuple(found[rid])  # type: ignore[misc]
+                yield tuple(found[rid])
 
     def link_sources(self) -> Iterator[tuple[str, list[tuple[str, str]]]]:
         """(key, its links as (text, href)) of every entry, for the link graph."""
