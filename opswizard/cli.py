@@ -10,22 +10,26 @@ import sys
 import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from . import __version__
+from .commands import CommandGroup
 from .commands._shared import kb_option
 from .commands._shared import kb_root as _root
-from .core import backlinks, store
-from .core.findings import Finding
+from .core import store
 from .core.sanitize import clean, clean_line, dumps
 from .core.template import CATEGORIES, SEVERITIES, STATUSES
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .core.findings import Finding
 
 PLAIN_HELP = "One question per line, no full screen (for screen readers, dumb terminals)."
 
 
-@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=CommandGroup, invoke_without_command=True,
+             context_settings={"help_option_names": ["-h", "--help"]})
 @kb_option
 @click.version_option(__version__, prog_name="opswizard")
 @click.pass_context
@@ -58,6 +62,7 @@ def _files(paths: Iterable[Path]) -> Iterator[tuple[Path, str | None]]:
 def file_findings(path: Path) -> tuple[store.Loaded | None, list[Finding]]:
     """Load a file and everything wrong with it, findings carrying line numbers."""
     from .core.checks import control_findings, located_findings  # pydantic: when files are read
+    from .core.findings import Finding
 
     try:
         loaded = store.load(path)
@@ -130,7 +135,8 @@ def validate(
     printed as `PATH:LINE: error|warning: message`. Exits 1 if anything was
     found, 0 if all is well. A broken file is a finding, never a crash.
     """
-    from .core import codecheck, secrets  # not at start-up: they need the parser and YAML
+    from .core import backlinks, codecheck, secrets  # not at start-up: parser, YAML, links
+    from .core.findings import Finding
     from .core.parse import MAX_FILE_BYTES
 
     targets = list(paths) or [_root(ctx, kb)]
@@ -181,6 +187,8 @@ def validate(
 def _link_warnings(root: Path, targets: list[Path]) -> dict[Path, list[tuple[str, str]]]:
     """One-way and broken Related Issues links in the knowledge base, by linking file;
     only looked for when something inside the knowledge base is being checked."""
+    from .core import backlinks
+
     if not root.is_dir():
         return {}
     real = root.resolve()
@@ -433,15 +441,6 @@ def demo(ctx: click.Context, keep: bool) -> None:
             shutil.rmtree(root.parent, ignore_errors=True)
             click.echo(clean_line(f"Removed the demo copy {root} (use --keep to keep it)"))
     ctx.exit(code)
-
-
-def _register_command_modules() -> None:
-    from .commands import register
-
-    register(main)
-
-
-_register_command_modules()
 
 
 if __name__ == "__main__":  # pragma: no cover

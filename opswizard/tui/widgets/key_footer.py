@@ -27,6 +27,14 @@ _FIRST = ("help", "app.help")
 _STEPS = ("next_step", "previous_step")
 
 
+def _preset(key: Any, compact: bool) -> Any:
+    """`key` with its `compact` (and the `-compact` class, given by the caller) already
+    what it will be: a `FooterKey` is made compact by default and then, bound to the
+    footer, made wide again, and each change restyles it (2 x 12 restyles a screen)."""
+    key.set_reactive(type(key).compact, compact)
+    return key
+
+
 class KeyFooter(Footer):
     """The footer, ordered by need: F1, Escape, step keys, the focused widget's keys."""
 
@@ -67,9 +75,10 @@ class KeyFooter(Footer):
             display = self.app.get_key_display(binding)
             if display.startswith("ctrl+"):
                 display = "^" + display.removeprefix("ctrl+")
-            keys.append(FooterKey(binding.key, display, label,
-                                  binding.action, disabled=not enabled,
-                                  tooltip=tooltip).data_bind(compact=Footer.compact))
+            keys.append(_preset(FooterKey(binding.key, display, label, binding.action,
+                                          disabled=not enabled, tooltip=tooltip,
+                                          classes="-compact" if self.compact else ""),
+                                self.compact).data_bind(compact=Footer.compact))
             count += 1
         self.styles.grid_size_columns = max(count, 1)
         yield from keys
@@ -79,10 +88,11 @@ class KeyFooter(Footer):
                     self.app.COMMAND_PALETTE_BINDING]
             except KeyError:
                 return
-            yield FooterKey(binding.key, self.app.get_key_display(binding),
-                            binding.description, binding.action,
-                            classes="-command-palette", disabled=not enabled,
-                            tooltip=binding.tooltip or binding.description)
+            yield _preset(FooterKey(binding.key, self.app.get_key_display(binding),
+                                    binding.description, binding.action,
+                                    classes="-command-palette -compact",
+                                    disabled=not enabled,
+                                    tooltip=binding.tooltip or binding.description), True)
 
     def on_mount(self) -> None:
         self.compact = self.app.size.width < NARROW
