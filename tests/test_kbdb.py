@@ -17,9 +17,10 @@ from pathlib import Path
 
 import pytest
 
-from opswizard.core import bulkparse, catalog, kbdb, kbindex, kbscan, parse, store
+from opswizard.core import bulkparse, catalog, fastsummary, kbdb, kbindex, kbscan, parse, store
 from opswizard.core.index import KnowledgeIndex
 from opswizard.core.model import new_entry
+from opswizard.core.summary import Summary
 from opswizard.core.views import summary
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -54,15 +55,23 @@ def lister(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch,
 
 @pytest.fixture
 def parses(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """How many files get parsed (the list's length)."""
+    """How many files get parsed (the list's length): read for their summary by the summary
+    reader, or parsed fully (where that reader declines, or by `store.load`)."""
     calls: list[int] = []
-    real = parse.parse_bytes
+    real, real_fast = parse.parse_bytes, fastsummary.read
 
     def counting(data: bytes) -> parse.ParseResult:
         calls.append(len(data))
         return real(data)
 
+    def counting_fast(key: str, data: bytes, path: Path | None = None) -> Summary | None:
+        found = real_fast(key, data, path)
+        if found is not None:  # else the full parser is called and counted
+            calls.append(len(data))
+        return found
+
     monkeypatch.setattr(parse, "parse_bytes", counting)  # store.load imports it when called
+    monkeypatch.setattr(fastsummary, "read", counting_fast)  # so does summary.summarize
     return calls
 
 

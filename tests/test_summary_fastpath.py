@@ -5,6 +5,10 @@
 - the parser's skipped regexes: a line that skips the heading, conflict or fence test
   could never have matched it;
 - the missing sections' placement: the same layout as the former quadratic loop;
+- the summary reader (`fastsummary.read`, no pydantic entry) gives what the full parser
+  and `summarize_full` give, or declines (None): over the demo knowledge base, the
+  fixtures, strange files, generated entries, entries mutated line by line from a
+  vocabulary of markdown traps, and arbitrary bytes and text;
 - the whole rebuild (records made in a pool worker, one `executemany` per table) stores
   the same rows as one insert per file (the incremental path), and reads back as the
   summary of each file: over the demo knowledge base, the fixtures, the import corpus,
@@ -16,17 +20,18 @@ from __future__ import annotations
 import shutil
 import sqlite3
 import string
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from opswizard.core import bulkparse, frontmatter, kbdb, kbschema, parse
+from opswizard.core import bulkparse, fastsummary, frontmatter, kbdb, kbschema, parse
 from opswizard.core.fences import FENCE_OPEN
 from opswizard.core.model import Entry, EntryBase, Part
 from opswizard.core.render import render_bytes
-from opswizard.core.summary import summarize
+from opswizard.core.summary import summarize, summarize_full
 from opswizard.core.template import SECTIONS
 
 from .test_roundtrip_properties import entries
@@ -120,9 +125,13 @@ def _one_odd_line(draw: st.DrawFn) -> str:
     return "\n".join([*lines[:at], odd, *lines[at:]]) + "\n"
 
 
+@pytest.mark.parametrize("shape", [_one_odd_line, _frontmatter])
 @SOME
-@given(_one_odd_line())
-def test_one_odd_line_is_read_as_yaml_reads_it_or_declined(source: str) -> None:
+@given(data=st.data())
+def test_the_simple_frontmatter_reader_agrees_with_yaml_or_declines(
+        shape: Callable[[], st.SearchStrategy[str]], data: st.DataObject) -> None:
+    """Mostly simple frontmatter with now and then a trap, or exactly one odd line."""
+    source = data.draw(shape())
     simple = frontmatter._load_simple(source)
     if simple is not None:
         assert simple == _yaml(source)
@@ -142,14 +151,6 @@ def _yaml(source: str) -> frontmatter.Frontmatter | str:
         return frontmatter.load_yaml(source, 2)
     except frontmatter.FrontmatterError as exc:
         return f"error line {exc.line}: {exc}"
-
-
-@SOME
-@given(_frontmatter())
-def test_the_simple_frontmatter_reader_agrees_with_yaml_or_declines(source: str) -> None:
-    simple = frontmatter._load_simple(source)
-    if simple is not None:
-        assert simple == _yaml(source)
 
 
 def test_the_simple_reader_takes_what_opswizard_writes() -> None:
@@ -314,3 +315,124 @@ def test_generated_and_arbitrary_files_rebuild_to_their_summaries(
         (root / f"t{n}.md").write_bytes(("### Issue Summary\n" + text).encode("utf-8",
                                                                              "surrogatepass"))
     _check_kb(root)
+
+
+# -- the summary reader ------------------------------------------------------------------------
+def _agree(data: bytes, key: str = "kb/x.md") -> bool:
+    """The summary reader gives what the full parser gives, field for field, or declines;
+    `summarize` gives the full parser's answer either way. True: the reader answered."""
+    full = summarize_full(key, data, Path(key))
+    fast = fastsummary.read(key, data, Path(key))
+    if fast is not None:
+        assert fast == full
+        assert fast.sha256 == full.sha256 and fast.path == full.path
+    assert summarize(key, data, Path(key)) == full
+    return fast is not None
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=lambda p: p.relative_to(REPO).as_posix())
+def test_the_summary_reader_agrees_on_the_demo_and_the_fixtures(path: Path) -> None:
+    answered = _agree(path.read_bytes())
+    if "demo" in path.parts:
+        assert answered  # what opswizard writes is read without the full parser
+
+
+@pytest.mark.parametrize("name", sorted(STRANGE))
+def test_the_summary_reader_agrees_on_strange_files(name: str) -> None:
+    _agree(STRANGE[name])
+
+
+def test_the_summary_reader_declines_what_it_is_not_sure_of() -> None:
+    for name in ("empty.md", "nul.md", "latin1.md", "bom-crlf.md", "unclosed.md",
+                 "no-sections.md", "old-mac.md"):
+        assert fastsummary.read(name, STRANGE[name]) is None, name
+
+
+# Lines that change how a file reads: headings of every kind, list markers, labels,
+# follow-up actions, fences, tags, conflict markers, placeholders, links, odd spacing.
+TRAPS = [
+    "", " ", "\t", "### Issue Summary", "## Context", "#### Root Cause Analysis", "### Metrics",
+    "### Follow-up Actions", "### Learning Points", "### Prevention Measures",
+    "### Related Issues", "### Commands Used", "### Code Changes", "### Additional Notes",
+    "### Resolution Steps", "### Configuration Changes", "### Tags", "## Searchable Tags",
+    "### Something Else", "##### deep", "# Title", "    ### indented", "###no space",
+    "### Issue Summary ###", "- **Title**: a title here", "- **Title**:", "- **Date**: 2025-13-40",
+    "- **Date**: 2025-01-02T03:04:05Z", "- **Date**: 2025-01-02 10:15", "- **Severity**: HIGH",
+    "- **Severity**: nope", "- **Category**: monitoring", "- **Category**: [category]",
+    "- **Duration**: 45 minutes", "- **Duration**: soon", "- **Related Services**: a, b; c",
+    "- **Symptoms**: users see errors", "- **Primary Cause**: [placeholder]",
+    "- **Unknown**: kept as extra", "- **Title:** colon inside", "* **Impact**: 5% of calls",
+    "- **Time to Detect**: 5 minutes", "- **Time to Resolve**: an hour",
+    "- **Users Affected**: 1,200", "- **Business Impact**: none", "-", "- ", "+ plus item",
+    "1. step one", "2) step two", "10. step ten", "   continued text", "plain paragraph",
+    "- [ ] Add an alert (owner: @dana, due: 2025-03-01)", "- [x] done (owner: @a)",
+    "- [X] (due: 2025-02-30)", "- [ ] no owner", "- [ ]", "- (owner: @b, due: soon)",
+    "- **Problem**: a link [ticket](https://example.com/T-1)", "- see OPS-12 for more",
+    "- **Fix**: [prev](../issues/a.md#x)", "- a.md", "- #123", "- ![img](x.png)",
+    "- **Measure**: add a load test to the pipeline", "- **Measure**:", "- short",
+    "- Limits need an alert before they bite", "```", "```bash", "~~~python", "```py x",
+    "echo hello", "command1 --flag", "def f(:", "- ```bash", "1. ~~~", "# Before", "# After",
+    "-- Before", "// After", "<<<<<<< HEAD", "=======", ">>>>>>> branch", "`tag-one`, `two`",
+    "- one, two", "tag-a, tag-b", "  - nested item", "**Bold**: not a list", "Ünïcødé — text",
+    "a\u2028b", "a\x0bb", "\u00a0- nbsp", "- **Title**: \u200b", "---", "...",
+    "see [the doc](https://example.com/d) here", "- **Measure**: [describe what to do here]",
+    "- [describe the learning point in a sentence]", "- **Title**: a second title",
+    "- **Severity**: low", "- **Date**: [YYYY-MM-DD]", "- **Impact**: TBD",
+]
+HEADINGS = [t for t in TRAPS if t.lstrip().startswith("#")]
+
+
+@st.composite
+def _mutated(draw: st.DrawFn) -> bytes:
+    """A file of the corpus or a generated entry, with lines inserted, replaced or dropped."""
+    if draw(st.booleans()):
+        lines = draw(st.sampled_from(CORPUS)).read_bytes().decode("utf-8", "replace").split("\n")
+    else:
+        lines = render_bytes(draw(entries())).decode("utf-8").split("\n")
+    for _ in range(draw(st.integers(0, 6))):
+        at = draw(st.integers(0, len(lines)))
+        what = draw(st.sampled_from(["insert", "insert", "replace", "drop"]))
+        line = draw(st.one_of(st.sampled_from(TRAPS), st.text(max_size=20)))
+        if what == "insert" or at == len(lines):
+            lines.insert(at, line)
+        elif what == "replace":
+            lines[at] = line
+        else:
+            del lines[at]
+    return "\n".join(lines).encode("utf-8", "surrogatepass")
+
+
+@SOME
+@given(_mutated())
+def test_the_summary_reader_agrees_on_mutated_entries(data: bytes) -> None:
+    _agree(data)
+
+
+@SOME
+@given(st.lists(st.tuples(st.sampled_from(HEADINGS), st.lists(st.sampled_from(TRAPS), max_size=8)),
+                max_size=10))
+def test_the_summary_reader_agrees_on_files_made_of_traps(
+        blocks: list[tuple[str, list[str]]]) -> None:
+    _agree("\n".join(line for heading, lines in blocks for line in (heading, *lines))
+           .encode("utf-8", "surrogatepass"))
+
+
+@SOME
+@given(entries())
+def test_the_summary_reader_reads_generated_entries_as_the_parser_does(entry: EntryBase) -> None:
+    data = render_bytes(entry)
+    answered = _agree(data)
+    if b"\r" not in data and entry.present_sections():
+        assert answered
+
+
+@pytest.mark.parametrize("make", [
+    st.binary(max_size=400),
+    st.text(max_size=400).map(lambda t: ("### Issue Summary\n" + t).encode("utf-8",
+                                                                          "surrogatepass")),
+], ids=["bytes", "text"])
+@SOME
+@given(data=st.data())
+def test_the_summary_reader_agrees_on_arbitrary_input(make: st.SearchStrategy[bytes],
+                                                      data: st.DataObject) -> None:
+    _agree(data.draw(make))

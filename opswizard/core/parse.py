@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from . import frontmatter as fm
 from .fences import FenceTracker
@@ -180,8 +181,16 @@ class _Block:
     tags: bool = False
 
 
-def _blocks(result: ParseResult, body: str, first_line: int) -> list[_Block]:
-    blocks: list[_Block] = [_Block(None, 0, first_line, [])]
+class Sink(Protocol):
+    """Where `blocks` puts what it finds (a `ParseResult`, or the summary reader's own)."""
+
+    findings: list[Finding]
+    writable: bool
+
+
+def blocks(result: Sink, body: str, first_line: int) -> list[_Block]:
+    """The body's lines grouped by section (a block of raw text: `spec` None)."""
+    out: list[_Block] = [_Block(None, 0, first_line, [])]
     fences = FenceTracker()
     # A fence opens only on a line holding ``` or ~~~, a conflict marker starts with < or >,
     # a heading has a # in its first 4 characters: other lines skip those regexes.
@@ -189,8 +198,8 @@ def _blocks(result: ParseResult, body: str, first_line: int) -> list[_Block]:
     for offset, line in enumerate(body.split("\n")):
         no = first_line + offset
         if fenced and fences.feed(
-                no, line if fences.open else _item_content(blocks[-1].spec, line)):
-            blocks[-1].lines.append((no, line))
+                no, line if fences.open else _item_content(out[-1].spec, line)):
+            out[-1].lines.append((no, line))
             continue
         if line[:1] in _CONFLICT_START and _CONFLICT.match(line):
             result.findings.append(
@@ -201,25 +210,25 @@ def _blocks(result: ParseResult, body: str, first_line: int) -> list[_Block]:
         if heading:
             level, name = len(heading.group(1)), _heading_name(heading.group(2))
             spec = section_for_heading(name)
-            current = blocks[-1]
+            current = out[-1]
             if spec is None and is_tag_heading(name):
-                blocks.append(_Block(None, level, no, [(no, line)], tags=True))
+                out.append(_Block(None, level, no, [(no, line)], tags=True))
                 continue
             if spec is not None:
-                blocks.append(_Block(spec, level, no, []))
+                out.append(_Block(spec, level, no, []))
                 continue
             if current.spec is not None and level > current.level:
                 current.lines.append((no, line))  # a sub-heading inside a section
                 continue
             if current.spec is not None or current.tags:
-                blocks.append(_Block(None, level, no, [(no, line)]))
+                out.append(_Block(None, level, no, [(no, line)]))
                 continue
-        blocks[-1].lines.append((no, line))
+        out[-1].lines.append((no, line))
     if fences.open:
         result.findings.append(
             Finding("warning", "code fence is never closed: it runs to the end", fences.opened_at)
         )
-    return blocks
+    return out
 
 
 def _heading_name(raw: str) -> str:
@@ -247,7 +256,7 @@ def _item_content(spec: SectionSpec | None, line: str) -> str:
 def _read_body(result: ParseResult, body: str, first_line: int) -> None:
     entry = result.entry
     seen: set[str] = set()
-    for block in _blocks(result, body, first_line):
+    for block in blocks(result, body, first_line):
         if block.tags:
             tag_lines = [line for _, line in block.lines[1:]]
             bullets = [line for line in tag_lines if BULLET.match(line)]

@@ -168,6 +168,12 @@ def _read_actions(result: ParseResult, spec: SectionSpec, lines: list[Line]) -> 
 
 def parse_action(text: str) -> Action:
     """Read `[ ] text (owner: @dana, due: 2026-03-01)` (the bullet already removed)."""
+    text, done, owner, deadline = action_parts(text)
+    return Action(text=text, done=done, owner=owner, deadline=deadline)
+
+
+def action_parts(text: str) -> tuple[str, bool, str, str]:
+    """(text, done, owner, deadline) of a follow-up action's line (`parse_action`'s parts)."""
     done = False
     box = _CHECKBOX.match(text)
     if box:
@@ -184,19 +190,27 @@ def parse_action(text: str) -> Action:
                 else:
                     deadline = value.strip()
             text = text[: meta.start()]
-    return Action(text=text, done=done, owner=owner, deadline=deadline)
+    return text, done, owner, deadline
 
 
 def _read_code(result: ParseResult, spec: SectionSpec, lines: list[Line]) -> None:
-    section = result.entry.section(spec.key)
-    fence: Fence | None = None
+    items = result.entry.section(spec.key).items
+    for language, code, raw in code_blocks(lines):
+        items.append(Fence(code=code, raw=True) if raw else Fence(language=language, code=code))
+
+
+def code_blocks(lines: list[Line]) -> list[tuple[str, str, bool]]:
+    """A CODE or CHANGE section's fenced blocks, in order, as (info string, code, raw):
+    `raw` is text between fences kept verbatim (its language "")."""
+    out: list[tuple[str, str, bool]] = []
     tracker = FenceTracker()
     raw: list[Line] = []
+    language: str | None = None  # None: no fence open
 
     def flush_raw() -> None:
         trimmed = trim(raw)
         if trimmed:
-            section.items.append(Fence(code="\n".join(t for _, t in trimmed), raw=True))
+            out.append(("", "\n".join(t for _, t in trimmed), True))
         raw.clear()
 
     code: list[str] = []
@@ -208,21 +222,20 @@ def _read_code(result: ParseResult, spec: SectionSpec, lines: list[Line]) -> Non
             continue
         if not was_open:  # an opening marker
             flush_raw()
-            info = FENCE_OPEN.match(line).group(3).strip()  # type: ignore[union-attr]
-            fence = Fence(language=info)  # the whole info string: `py title="x.py"` survives
+            # The whole info string: `py title="x.py"` survives.
+            language = FENCE_OPEN.match(line).group(3).strip()  # type: ignore[union-attr]
             code = []
             continue
         if not tracker.open:  # the closing marker
-            assert fence is not None
-            fence.code = "\n".join(code)
-            section.items.append(fence)
-            fence = None
+            assert language is not None
+            out.append((language, "\n".join(code), False))
+            language = None
             continue
         code.append(line)
-    if fence is not None:
-        fence.code = "\n".join(code)
-        section.items.append(fence)
+    if language is not None:
+        out.append((language, "\n".join(code), False))
     flush_raw()
+    return out
 
 
 def _read_prose(result: ParseResult, spec: SectionSpec, lines: list[Line]) -> None:

@@ -9,7 +9,8 @@ weight: the field is a column of the search documents), `facet` (the browser's a
 searchable field is one change in `template.py`.
 
 `summarize(key, data)` makes a file's summary from its bytes (a file that is not an entry
-gives a summary with `error` set); `from_entry` from a parsed entry.
+gives a summary with `error` set), by the summary reader (`fastsummary.py`) or, where that
+declines, the full parser (`summarize_full`); `from_entry` from a parsed entry.
 """
 
 from __future__ import annotations
@@ -166,7 +167,17 @@ def from_loaded(loaded: Loaded, root: Path) -> Summary:
 
 
 def summarize(key: str, data: bytes, path: Path | None = None) -> Summary:
-    """A file's summary from its bytes (size and mtime: filled in by the caller)."""
+    """A file's summary from its bytes (size and mtime: filled in by the caller).
+
+    Read without building the entry (`fastsummary.read`) where that reader is sure, else
+    by the full parser (`summarize_full`): the same summary either way."""
+    from .fastsummary import read
+
+    return read(key, data, path) or summarize_full(key, data, path)
+
+
+def summarize_full(key: str, data: bytes, path: Path | None = None) -> Summary:
+    """A file's summary by parsing it fully into an entry (`parse.parse_bytes`)."""
     from .parse import parse_bytes
 
     sha = hashlib.sha256(data).hexdigest()
