@@ -27,7 +27,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from opswizard.core import bulkparse, fastsummary, frontmatter, kbdb, kbschema, parse
+from opswizard.core import bulkparse, fastsummary, frontmatter, kbdb, kbschema, mdblocks, parse
 from opswizard.core.fences import FENCE_OPEN
 from opswizard.core.model import Entry, EntryBase, Part
 from opswizard.core.render import render_bytes
@@ -179,11 +179,11 @@ _LINE_START = st.sampled_from(["", " ", "   ", "    ", "#", "# ", "## ", "   ###
 @SOME
 @given(st.builds(str.__add__, _LINE_START, st.text(max_size=20)))
 def test_a_skipped_test_could_not_have_matched(line: str) -> None:
-    if parse._HEADING.match(line):
+    if mdblocks._HEADING.match(line):
         assert "#" in line[:4]
-    if parse._CONFLICT.match(line):
-        assert line[:1] in parse._CONFLICT_START
-    if FENCE_OPEN.match(line) or FENCE_OPEN.match(parse._item_content(SECTIONS[0], line)):
+    if mdblocks._CONFLICT.match(line):
+        assert line[:1] in mdblocks._CONFLICT_START
+    if FENCE_OPEN.match(line) or FENCE_OPEN.match(mdblocks._item_content(SECTIONS[0], line)):
         assert "```" in line or "~~~" in line
 
 

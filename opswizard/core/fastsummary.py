@@ -3,8 +3,8 @@
 The cold index reads every file of the knowledge base only for its summary. `read` gives
 the same `Summary` as parsing the file fully and summarising the entry
 (`summary.summarize_full`), over plain values: the same frontmatter reader, the same
-block split (`parse.blocks`), the same list, label, action and fence readers
-(`read_sections`) and the same field kinds (`kinds`); the checklist is evaluated for
+block split (`mdblocks.blocks`), the same list, label, action and fence readers
+(`mdlines`) and the same field kinds (`kinds`); the checklist is evaluated for
 its score only. Anything it is not sure of (not UTF-8, a NUL, a carriage return, over
 the size limit, broken frontmatter, no template section, any error while reading) makes
 it decline (None): the caller then takes the full path, so the answer is never
@@ -22,8 +22,8 @@ from . import frontmatter as fm
 from .checklist import _LINK, _PLACEHOLDER_CODE, MIN_POINT_WORDS
 from .findings import Finding
 from .links import _MD_LINK, LINK_SECTION
-from .parse import MAX_FILE_BYTES, _merge_tags, blocks, stable_id
-from .read_sections import BULLET, STEP, _chunks, _label, action_parts, code_blocks, trim
+from .mdblocks import MAX_FILE_BYTES, blocks, merge_tags, stable_id
+from .mdlines import BULLET, STEP, action_parts, chunks, code_blocks, split_label, trim
 from .summary import _SEARCH_SPECS, FollowUp, Summary
 from .tags import tags_from_text
 from .template import SECTIONS, FieldKind, FieldSpec, SectionKind, norm_heading
@@ -100,13 +100,13 @@ def _read(text: str) -> _Read | None:
         if status in ("draft", "final"):
             got.status = status
         tags = values.get("tags", [])
-        got.tags = _merge_tags([], tags if isinstance(tags, list) else [tags])
+        got.tags = merge_tags([], tags if isinstance(tags, list) else [tags])
     seen: set[str] = set()
     for block in blocks(_Sink(), body, body_line):
         if block.tags:
             tag_lines = [line for _, line in block.lines[1:]]
             bullets = [line for line in tag_lines if BULLET.match(line)]
-            got.tags = _merge_tags(got.tags, tags_from_text("\n".join(bullets or tag_lines)))
+            got.tags = merge_tags(got.tags, tags_from_text("\n".join(bullets or tag_lines)))
             continue
         spec = block.spec
         if spec is None or spec.key in seen:
@@ -119,18 +119,18 @@ def _read(text: str) -> _Read | None:
         elif kind in _LIST_KINDS:
             marker = STEP if kind is SectionKind.STEPS else BULLET
             items: list[Item] = []
-            for chunk in _chunks(lines, marker):
+            for chunk in chunks(lines, marker):
                 if not chunk.item:
                     items.append((None, chunk.text, True))
                 elif kind is SectionKind.LABELLED:
-                    items.append((*_label(chunk.text), False))
+                    items.append((*split_label(chunk.text), False))
                 else:
                     items.append((None, chunk.text, False))
             got.items[spec.key] = items
         elif kind is SectionKind.ACTIONS:
             got.actions = [(*action_parts(chunk.text), False) if chunk.item
                            else (chunk.text, False, "", "", True)
-                           for chunk in _chunks(lines, BULLET)]
+                           for chunk in chunks(lines, BULLET)]
         elif kind in _CODE_KINDS:
             got.code[spec.key] = code_blocks(lines)
         else:
@@ -147,11 +147,11 @@ def _read_fields(got: _Read, key: str, lines: list[tuple[int, str]]) -> None:
     extra = got.extra.setdefault(key, [])
     filled: set[str] = set()
     fields = got.fields
-    for chunk in _chunks(lines, BULLET):
+    for chunk in chunks(lines, BULLET):
         if not chunk.item:
             extra.append((None, chunk.text, True))
             continue
-        label, text = _label(chunk.text)
+        label, text = split_label(chunk.text)
         spec = by_label.get(norm_heading(label)) if label else None
         if spec is None or spec.key in filled:
             extra.append((label, text, False))

@@ -8,34 +8,17 @@ frontmatter, merge conflict markers, too large).
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
-from typing import Protocol
 
 from . import frontmatter as fm
-from .fences import FenceTracker
 from .findings import Finding, Where
+from .mdblocks import MAX_FILE_BYTES, blocks, merge_tags, stable_id
+from .mdlines import BULLET, trim
 from .model import Entry as EntryModel
 from .model import EntryBase, Part, new_id
-from .read_sections import BULLET, READERS, STEP, Line, parse_action, trim
-from .tags import normalise_tag, tags_from_text
-from .template import (
-    SECTION_BY_KEY,
-    SECTIONS,
-    SectionKind,
-    SectionSpec,
-    is_tag_heading,
-    section_for_heading,
-)
-
-MAX_FILE_BYTES = 1024 * 1024
-
-# The closing `#` sequence is stripped by `_heading_name`: done in the regex
-# (`(.*?)(?:[ \t]+#+)?[ \t]*$`) it is quadratic on a long line of spaces and tabs.
-_HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*)$")
-_CONFLICT = re.compile(r"^(<{7}|>{7})( |$)")
-_CONFLICT_START = ("<", ">")
-
+from .read_sections import READERS, parse_action
+from .tags import tags_from_text
+from .template import SECTION_BY_KEY, SECTIONS
 
 
 @dataclass
@@ -123,13 +106,6 @@ def _parse(text: str) -> ParseResult:
     return result
 
 
-def stable_id(text: str) -> str:
-    """An id for an entry that has none: derived from its text, so re-reading agrees."""
-    import uuid
-
-    return str(uuid.uuid5(uuid.NAMESPACE_URL, "opswizard:" + text))
-
-
 def _read_frontmatter(result: ParseResult, source: str) -> None:
     entry = result.entry
     try:
@@ -152,7 +128,7 @@ def _read_frontmatter(result: ParseResult, source: str) -> None:
         )
         data.extra.append(("status", f"status: {fm.scalar(str(values.get('status')))}\n"))
     tags = values.get("tags", [])
-    entry.tags = _merge_tags([], tags if isinstance(tags, list) else [tags])
+    entry.tags = merge_tags([], tags if isinstance(tags, list) else [tags])
     entry.checklist_override = str(values.get("checklist_override", ""))
     version = str(values.get("opswizard", ""))
     if version and version != "1":
@@ -162,97 +138,7 @@ def _read_frontmatter(result: ParseResult, source: str) -> None:
     entry.extra_frontmatter = data.extra
 
 
-def _merge_tags(current: list[str], more: list[str]) -> list[str]:
-    out = list(current)
-    for tag in more:
-        norm = normalise_tag(tag)
-        if norm and norm not in out:
-            out.append(norm)
-    return out
-
-
 # -- body ----------------------------------------------------------------------------------
-@dataclass
-class _Block:
-    spec: SectionSpec | None  # None: raw text
-    level: int
-    heading_line: int
-    lines: list[Line]
-    tags: bool = False
-
-
-class Sink(Protocol):
-    """Where `blocks` puts what it finds (a `ParseResult`, or the summary reader's own)."""
-
-    findings: list[Finding]
-    writable: bool
-
-
-def blocks(result: Sink, body: str, first_line: int) -> list[_Block]:
-    """The body's lines grouped by section (a block of raw text: `spec` None)."""
-    out: list[_Block] = [_Block(None, 0, first_line, [])]
-    fences = FenceTracker()
-    # A fence opens only on a line holding ``` or ~~~, a conflict marker starts with < or >,
-    # a heading has a # in its first 4 characters: other lines skip those regexes.
-    fenced = "```" in body or "~~~" in body
-    for offset, line in enumerate(body.split("\n")):
-        no = first_line + offset
-        if fenced and fences.feed(
-                no, line if fences.open else _item_content(out[-1].spec, line)):
-            out[-1].lines.append((no, line))
-            continue
-        if line[:1] in _CONFLICT_START and _CONFLICT.match(line):
-            result.findings.append(
-                Finding("error", "merge conflict marker: resolve the conflict first", no)
-            )
-            result.writable = False
-        heading = _HEADING.match(line) if "#" in line[:4] else None
-        if heading:
-            level, name = len(heading.group(1)), _heading_name(heading.group(2))
-            spec = section_for_heading(name)
-            current = out[-1]
-            if spec is None and is_tag_heading(name):
-                out.append(_Block(None, level, no, [(no, line)], tags=True))
-                continue
-            if spec is not None:
-                out.append(_Block(spec, level, no, []))
-                continue
-            if current.spec is not None and level > current.level:
-                current.lines.append((no, line))  # a sub-heading inside a section
-                continue
-            if current.spec is not None or current.tags:
-                out.append(_Block(None, level, no, [(no, line)]))
-                continue
-        out[-1].lines.append((no, line))
-    if fences.open:
-        result.findings.append(
-            Finding("warning", "code fence is never closed: it runs to the end", fences.opened_at)
-        )
-    return out
-
-
-def _heading_name(raw: str) -> str:
-    """A heading's text without its closing `#` sequence, in linear time."""
-    text = raw.rstrip(" \t")
-    bare = text.rstrip("#")
-    if bare != text and bare[-1:] in (" ", "\t"):
-        text = bare.rstrip(" \t")
-    return text
-
-
-_LIST_KINDS = (SectionKind.FIELDS, SectionKind.STEPS, SectionKind.BULLETS, SectionKind.LABELLED,
-               SectionKind.ACTIONS)
-
-
-def _item_content(spec: SectionSpec | None, line: str) -> str:
-    """A list item's line after its marker, as `_chunks` reads it: `- ```bash` opens a fence
-    here too, so a heading inside it stays code instead of starting a section."""
-    if spec is None or spec.kind not in _LIST_KINDS:
-        return line
-    marker = STEP if spec.kind is SectionKind.STEPS else BULLET
-    return line.lstrip(" -*+0123456789.)\t") if marker.match(line) else line
-
-
 def _read_body(result: ParseResult, body: str, first_line: int) -> None:
     entry = result.entry
     seen: set[str] = set()
@@ -260,7 +146,7 @@ def _read_body(result: ParseResult, body: str, first_line: int) -> None:
         if block.tags:
             tag_lines = [line for _, line in block.lines[1:]]
             bullets = [line for line in tag_lines if BULLET.match(line)]
-            entry.tags = _merge_tags(entry.tags, tags_from_text("\n".join(bullets or tag_lines)))
+            entry.tags = merge_tags(entry.tags, tags_from_text("\n".join(bullets or tag_lines)))
             continue
         if block.spec is None:
             lines = trim(block.lines)
@@ -318,4 +204,5 @@ def _insert_missing_sections(entry: EntryBase, seen: set[str]) -> None:
 _ORDER = {s.key: i for i, s in enumerate(SECTIONS)}
 
 
-__all__ = ["ParseResult", "parse_bytes", "parse_text", "parse_action", "new_id", "SECTION_BY_KEY"]
+__all__ = ["ParseResult", "parse_bytes", "parse_text", "parse_action", "new_id", "SECTION_BY_KEY",
+           "MAX_FILE_BYTES", "stable_id"]

@@ -1,0 +1,123 @@
+"""Splitting an entry's body into its sections' blocks of lines, without building a model:
+the parser (`parse.py`) and the summary reader (`fastsummary.py`) both split with
+`blocks`. Also what both need of the frontmatter's tags and of an entry with no id."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Protocol
+
+from .fences import FenceTracker
+from .findings import Finding
+from .mdlines import BULLET, STEP, Line
+from .tags import normalise_tag
+from .template import SectionKind, SectionSpec, is_tag_heading, section_for_heading
+
+MAX_FILE_BYTES = 1024 * 1024
+
+# The closing `#` sequence is stripped by `_heading_name`: done in the regex
+# (`(.*?)(?:[ \t]+#+)?[ \t]*$`) it is quadratic on a long line of spaces and tabs.
+_HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*)$")
+_CONFLICT = re.compile(r"^(<{7}|>{7})( |$)")
+_CONFLICT_START = ("<", ">")
+
+
+def stable_id(text: str) -> str:
+    """An id for an entry that has none: derived from its text, so re-reading agrees."""
+    import uuid
+
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, "opswizard:" + text))
+
+
+def merge_tags(current: list[str], more: list[str]) -> list[str]:
+    """The tags with `more` added, each normalised, none twice."""
+    out = list(current)
+    for tag in more:
+        norm = normalise_tag(tag)
+        if norm and norm not in out:
+            out.append(norm)
+    return out
+
+
+@dataclass
+class Block:
+    """A section's lines (`spec`: its template section; None: raw text, or tags)."""
+
+    spec: SectionSpec | None  # None: raw text
+    level: int
+    heading_line: int
+    lines: list[Line]
+    tags: bool = False
+
+
+class Sink(Protocol):
+    """Where `blocks` puts what it finds (a `ParseResult`, or the summary reader's own)."""
+
+    findings: list[Finding]
+    writable: bool
+
+
+def blocks(result: Sink, body: str, first_line: int) -> list[Block]:
+    """The body's lines grouped by section (a block of raw text: `spec` None)."""
+    out: list[Block] = [Block(None, 0, first_line, [])]
+    fences = FenceTracker()
+    # A fence opens only on a line holding ``` or ~~~, a conflict marker starts with < or >,
+    # a heading has a # in its first 4 characters: other lines skip those regexes.
+    fenced = "```" in body or "~~~" in body
+    for offset, line in enumerate(body.split("\n")):
+        no = first_line + offset
+        if fenced and fences.feed(
+                no, line if fences.open else _item_content(out[-1].spec, line)):
+            out[-1].lines.append((no, line))
+            continue
+        if line[:1] in _CONFLICT_START and _CONFLICT.match(line):
+            result.findings.append(
+                Finding("error", "merge conflict marker: resolve the conflict first", no)
+            )
+            result.writable = False
+        heading = _HEADING.match(line) if "#" in line[:4] else None
+        if heading:
+            level, name = len(heading.group(1)), _heading_name(heading.group(2))
+            spec = section_for_heading(name)
+            current = out[-1]
+            if spec is None and is_tag_heading(name):
+                out.append(Block(None, level, no, [(no, line)], tags=True))
+                continue
+            if spec is not None:
+                out.append(Block(spec, level, no, []))
+                continue
+            if current.spec is not None and level > current.level:
+                current.lines.append((no, line))  # a sub-heading inside a section
+                continue
+            if current.spec is not None or current.tags:
+                out.append(Block(None, level, no, [(no, line)]))
+                continue
+        out[-1].lines.append((no, line))
+    if fences.open:
+        result.findings.append(
+            Finding("warning", "code fence is never closed: it runs to the end", fences.opened_at)
+        )
+    return out
+
+
+def _heading_name(raw: str) -> str:
+    """A heading's text without its closing `#` sequence, in linear time."""
+    text = raw.rstrip(" \t")
+    bare = text.rstrip("#")
+    if bare != text and bare[-1:] in (" ", "\t"):
+        text = bare.rstrip(" \t")
+    return text
+
+
+_LIST_KINDS = (SectionKind.FIELDS, SectionKind.STEPS, SectionKind.BULLETS, SectionKind.LABELLED,
+               SectionKind.ACTIONS)
+
+
+def _item_content(spec: SectionSpec | None, line: str) -> str:
+    """A list item's line after its marker, as `_chunks` reads it: `- ```bash` opens a fence
+    here too, so a heading inside it stays code instead of starting a section."""
+    if spec is None or spec.kind not in _LIST_KINDS:
+        return line
+    marker = STEP if spec.kind is SectionKind.STEPS else BULLET
+    return line.lstrip(" -*+0123456789.)\t") if marker.match(line) else line
