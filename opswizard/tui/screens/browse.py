@@ -23,15 +23,15 @@ import os
 import threading
 import time
 from array import array
-from collections.abc import Callable
+from contextlib import suppress
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
+from textual._context import NoActiveAppError
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container
-from textual.reactive import reactive
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import DataTable, Header, Input
@@ -40,14 +40,12 @@ from textual.worker import get_current_worker
 from ...core import catalog
 from ...core.catalog import Facets, Row
 from ...core.sanitize import clean_line
-from ...core.template import CATEGORIES, SEVERITIES, STATUSES
 from ..widgets.entry_preview import EntryPreview
 from ..widgets.entry_table import EntryTable
 from ..widgets.filter_bar import FilterBar
 from ..widgets.key_footer import KeyFooter
+from .browse_actions import BrowseActions
 from .browse_commands import EntryCommands
-from .facet_picker import FacetPicker
-from .related import RelatedScreen
 
 if TYPE_CHECKING:  # pragma: no cover
     from textual.widgets import Markdown
@@ -56,23 +54,13 @@ if TYPE_CHECKING:  # pragma: no cover
     from ...core.links import LinkGraph
     from ...core.search import Search
 
-WizardFactory = Callable[[Path, "Path | None"], Screen["Path | None"]]
-FACET_ORDER = {"category": CATEGORIES, "severity": SEVERITIES, "status": STATUSES, "tag": ()}
 PREVIEW_DELAY = 0.12  # s: moving quickly through the list renders only where it stops
 FILTER_DELAY = 0.08
 PROGRESS_EVERY = 0.1  # s: how often a cold start's "Indexing n/N files" is updated
 FIRST_FRAME_WAIT = 1.0  # s: at most, for the first frame before loading starts
-LIST_ONLY = {"focus_filter", "read", "facet", "clear_facets", "import"}  # hidden while reading
 
 
-def open_wizard(root: Path, path: Path | None) -> Screen[Path | None]:
-    """The real wizard (imported when first needed)."""
-    from .wizard import WizardScreen
-
-    return WizardScreen(root, path=path)
-
-
-class BrowseScreen(Screen[None]):
+class BrowseScreen(BrowseActions):
     """Browse the knowledge base: filter, facet, preview, read, edit, follow links."""
 
     HELP_TITLE = "The knowledge base browser"
@@ -109,14 +97,12 @@ class BrowseScreen(Screen[None]):
         Binding("q", "app.quit", "Quit", id="browse.quit"),
     ]
 
-    wizard_factory: ClassVar[WizardFactory] = open_wizard
-    """Makes the wizard screen for `e` and `n` (tests put a stand-in here)."""
-
-    facets: reactive[Facets] = reactive(Facets, init=False)
-    """The facets in use; changing them filters the table."""
-
     def __init__(self, root: Path) -> None:
         super().__init__()
+        with suppress(NoActiveAppError):  # its width class now: set at the first resize,
+            # it would restyle every widget of the screen once more before the first frame
+            self.add_class(*self._get_breakpoint_classes(
+                self.app.size.width, self.HORIZONTAL_BREAKPOINTS or []), update=False)
         self.root = Path(os.path.abspath(root))
         """The knowledge base folder, absolute and normalised like the paths it holds."""
         self.pages: RowPages | None = None
@@ -260,13 +246,6 @@ class BrowseScreen(Screen[None]):
         self.query_one(EntryTable).focus()
 
     # -- preview -----------------------------------------------------------------------------
-    @property
-    def current(self) -> Row | None:
-        """The row under the cursor."""
-        table = self.query_one(EntryTable)
-        key = table.current_key
-        return table.summaries.get(key) if key else None
-
     @on(DataTable.RowHighlighted, "#entries")
     def _highlighted(self) -> None:
         """Render the preview once the cursor rests (a preview costs ~0.25 s to build)."""
@@ -298,115 +277,3 @@ class BrowseScreen(Screen[None]):
         self.set_reactive(BrowseScreen.facets, Facets())
         self.query_one(FilterBar).show_facets(self.facets)
         self._apply(select=key)
-
-    # -- actions -----------------------------------------------------------------------------
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if self.maximized is not None and action in LIST_ONLY:
-            return False
-        if action in ("read", "related", "edit"):
-            row = self.current
-            if row is None or (row.broken and action != "read"):
-                return None
-        return True
-
-    def action_focus_filter(self) -> None:
-        self.query_one("#filter", Input).focus()
-
-    def action_escape(self) -> None:
-        """The innermost first: the filter (cleared, and focus back to the table), then
-        the facets."""
-        field = self.query_one("#filter", Input)
-        if field.value or field.has_focus:
-            field.value = ""
-            self.query_one(EntryTable).focus()
-        elif self.facets.active():
-            self.facets = Facets()
-        else:
-            self.query_one(EntryTable).focus()
-
-    def action_facet(self, name: str) -> None:
-        if self.pages is None:
-            return
-        counts = self.pages.facet_counts(self.facets, name)
-        current = getattr(self.facets, name)
-
-        def chosen(value: str | None) -> None:
-            if value is not None:
-                self.facets = self.facets.set(name, value)
-
-        self.app.push_screen(FacetPicker(name, counts, current, FACET_ORDER[name]), chosen)
-
-    def action_clear_facets(self) -> None:
-        self.facets = Facets()
-
-    def action_reload(self) -> None:
-        self.reload(select=self.query_one(EntryTable).current_key)
-
-    def action_read(self) -> None:
-        """The preview, full screen: already rendered, so nothing new is built."""
-        if self.current is None:
-            return
-        if self._preview_timer is not None:
-            self._preview_timer.stop()
-        self._preview_now()
-        preview = self.query_one(EntryPreview)
-        self.maximize(preview, container=False)
-        preview.focus()
-
-    def watch_maximized(self) -> None:
-        """Reading full screen hides the keys that act on the list; escape comes back."""
-        self.refresh_bindings()
-        if self.maximized is None and self.is_mounted:
-            self.query_one(EntryTable).focus()
-
-    def action_edit(self) -> None:
-        row = self.current
-        if row is not None and not row.broken:
-            self._open_wizard(row.path)
-
-    def action_new(self) -> None:
-        self._open_wizard(None)
-
-    def _open_wizard(self, path: Path | None) -> None:
-        factory = type(self).wizard_factory
-        self.app.push_screen(factory(self.root, path), self._after_wizard)
-
-    def _after_wizard(self, saved: Path | None) -> None:
-        if saved is not None:
-            self.reload(select=self.key_of(saved))
-
-    def action_ledger(self) -> None:
-        from .ledger import LedgerScreen
-
-        self.app.push_screen(LedgerScreen(self.root), lambda _: self.action_reload())
-
-    def action_stats(self) -> None:
-        from .stats import StatsScreen
-
-        self.app.push_screen(StatsScreen(self.root))
-
-    def action_import(self) -> None:
-        """The import screen; the list is read again when something was imported."""
-        from .import_screen import ImportScreen
-
-        def done(written: int | None) -> None:
-            if written:
-                self.reload()
-
-        self.app.push_screen(ImportScreen(self.root), done)
-
-    def action_related(self) -> None:
-        row = self.current
-        graph = self.graph
-        if row is None or row.broken or graph is None or self.pages is None:
-            return
-        outgoing, incoming = graph.outgoing(row.path), graph.incoming(row.path)
-        paths = [link.path for link in outgoing if link.path is not None] + incoming
-        found = self.pages.titles([self.key_of(path) for path in paths])
-        titles = {self.root / key: title for key, title in found.items()}
-        screen = RelatedScreen(row.title, outgoing, incoming, titles)
-        self.app.push_screen(screen, self._jump_path)
-
-    def _jump_path(self, path: Path | None) -> None:
-        if path is not None:
-            self.jump_to(self.key_of(path))
