@@ -17,6 +17,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import sqlite3
 import string
@@ -27,7 +28,16 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from opswizard.core import bulkparse, fastsummary, frontmatter, kbdb, kbschema, mdblocks, parse
+from opswizard.core import (
+    bulkparse,
+    fastsummary,
+    frontmatter,
+    kbdb,
+    kbschema,
+    mdblocks,
+    mdlines,
+    parse,
+)
 from opswizard.core.fences import FENCE_OPEN
 from opswizard.core.model import Entry, EntryBase, Part
 from opswizard.core.render import render_bytes
@@ -436,3 +446,20 @@ def test_the_summary_reader_reads_generated_entries_as_the_parser_does(entry: En
 def test_the_summary_reader_agrees_on_arbitrary_input(make: st.SearchStrategy[bytes],
                                                       data: st.DataObject) -> None:
     _agree(data.draw(make))
+
+
+# List items (of either marker), blank lines, and items that open a fence.
+ITEMS = [t for t in TRAPS if mdlines.STEP.match(t) or not t.strip()] + ["- ```", "2. ~~~py"]
+
+
+@SOME
+@given(st.lists(st.tuples(st.integers(1, 9), st.sampled_from(ITEMS)), max_size=12),
+       st.sampled_from([mdlines.BULLET, mdlines.STEP]))
+def test_items_only_is_what_chunks_gives_when_every_line_is_an_item(
+        lines: list[tuple[int, str]], marker: re.Pattern[str]) -> None:
+    lines = mdlines.trim(lines)
+    texts = fastsummary.items_only(lines, marker)
+    if texts is not None:
+        found = mdlines.chunks(lines, marker)
+        assert all(chunk.item for chunk in found)
+        assert [chunk.text for chunk in found] == texts

@@ -14,6 +14,7 @@ different. `tests/test_summary_fastpath.py` proves the two agree.
 from __future__ import annotations
 
 import hashlib
+import re
 from pathlib import Path
 
 from . import change as changes
@@ -30,8 +31,7 @@ from .template import SECTIONS, FieldKind, FieldSpec, SectionKind, norm_heading
 
 _BY_LABEL = {s.key: {norm_heading(f.label): f for f in s.fields}
              for s in SECTIONS if s.kind is SectionKind.FIELDS}
-_FIELDS = tuple((s.key, f) for s in SECTIONS for f in s.fields)
-_REQUIRED = tuple(f.key for s in SECTIONS for f in s.fields if f.required)
+_ALL_FIELDS = tuple(f for s in SECTIONS for f in s.fields)
 _REQUIRED_SECTIONS = tuple(s for s in SECTIONS if s.required)
 _METRICS = tuple(f.key for s in SECTIONS if s.key == "metrics" for f in s.fields)
 _CODE_KINDS = (SectionKind.CODE, SectionKind.CHANGE)
@@ -119,13 +119,15 @@ def _read(text: str) -> _Read | None:
         elif kind in _LIST_KINDS:
             marker = STEP if kind is SectionKind.STEPS else BULLET
             items: list[Item] = []
-            for chunk in chunks(lines, marker):
-                if not chunk.item:
-                    items.append((None, chunk.text, True))
+            texts = items_only(lines, marker)
+            for line, item in ([(t, True) for t in texts] if texts is not None else
+                               [(chunk.text, chunk.item) for chunk in chunks(lines, marker)]):
+                if not item:
+                    items.append((None, line, True))
                 elif kind is SectionKind.LABELLED:
-                    items.append((*split_label(chunk.text), False))
+                    items.append((*split_label(line), False))
                 else:
-                    items.append((None, chunk.text, False))
+                    items.append((None, line, False))
             got.items[spec.key] = items
         elif kind is SectionKind.ACTIONS:
             got.actions = [(*action_parts(chunk.text), False) if chunk.item
@@ -143,21 +145,56 @@ def _read(text: str) -> _Read | None:
 
 
 def _read_fields(got: _Read, key: str, lines: list[tuple[int, str]]) -> None:
-    by_label = _BY_LABEL[key]
     extra = got.extra.setdefault(key, [])
     filled: set[str] = set()
     fields = got.fields
-    for chunk in chunks(lines, BULLET):
-        if not chunk.item:
-            extra.append((None, chunk.text, True))
+    texts = items_only(lines, BULLET)
+    if texts is None:
+        found: list[tuple[str, bool]] = [(chunk.text, chunk.item)
+                                         for chunk in chunks(lines, BULLET)]
+    else:
+        found = [(text, True) for text in texts]
+    for line, item in found:
+        if not item:
+            extra.append((None, line, True))
             continue
-        label, text = split_label(chunk.text)
-        spec = by_label.get(norm_heading(label)) if label else None
+        label, text = split_label(line)
+        spec = _field_spec(key, label) if label else None
         if spec is None or spec.key in filled:
             extra.append((label, text, False))
             continue
         filled.add(spec.key)
         fields[spec.key] = kinds.normalise(spec.kind, text)
+
+
+_SPEC_OF: dict[tuple[str, str], FieldSpec | None] = {}
+
+
+def _field_spec(section: str, label: str) -> FieldSpec | None:
+    """The field a label names in a FIELDS section (`norm_heading`, remembered)."""
+    try:
+        return _SPEC_OF[section, label]
+    except KeyError:
+        spec = _BY_LABEL[section].get(norm_heading(label))
+        if len(_SPEC_OF) < 4096:  # a hostile file must not fill memory
+            _SPEC_OF[section, label] = spec
+        return spec
+
+
+def items_only(lines: list[tuple[int, str]], marker: re.Pattern[str]) -> list[str] | None:
+    """The items' texts when every line is a list item or blank and none holds a fence
+    marker: what `mdlines.chunks` then gives, one item per marker line. Else None."""
+    out = []
+    for _, line in lines:
+        match = marker.match(line)
+        if match is None:
+            if line.strip():
+                return None
+            continue
+        if "```" in line or "~~~" in line:
+            return None
+        out.append(next(filter(None, match.groups()), ""))
+    return out
 
 
 # -- the summary --------------------------------------------------------------------------
@@ -219,18 +256,30 @@ def _is_empty(got: _Read, spec_key: str, kind: SectionKind) -> bool:
 
 def _required_ok(got: _Read) -> bool:
     get = got.fields.get
-    for key in _REQUIRED:
-        value = get(key, "")
-        if not value.strip() or kinds.is_placeholder(value):
+    for f in _ALL_FIELDS:
+        if not _value_ok(f, get(f.key, "")):
             return False
-    if any(_is_empty(got, s.key, s.kind) for s in _REQUIRED_SECTIONS):
-        return False
-    check = kinds.check
-    for _, f in _FIELDS:
-        problem = check(f.kind, get(f.key, ""))
-        if problem is not None and problem.level == "error":
-            return False
-    return True
+    return not any(_is_empty(got, s.key, s.kind) for s in _REQUIRED_SECTIONS)
+
+
+_OK: dict[tuple[str, str], bool] = {}
+
+
+def _value_ok(f: FieldSpec, value: str) -> bool:
+    """Neither a required field left empty (or a placeholder) nor a value in error (as
+    `checklist.missing_required` and `field_errors`), remembered by field and value."""
+    try:
+        return _OK[f.key, value]
+    except KeyError:
+        pass
+    if f.required and (not value.strip() or kinds.is_placeholder(value)):
+        ok = False
+    else:
+        problem = kinds.check(f.kind, value)
+        ok = problem is None or problem.level != "error"
+    if len(value) <= 256 and len(_OK) < 8192:  # a hostile file must not fill memory
+        _OK[f.key, value] = ok
+    return ok
 
 
 def _code_ok(got: _Read) -> bool:

@@ -30,11 +30,18 @@ def stable_id(text: str) -> str:
     return str(uuid.uuid5(uuid.NAMESPACE_URL, "opswizard:" + text))
 
 
+_TAGS: dict[str, str] = {}
+
+
 def merge_tags(current: list[str], more: list[str]) -> list[str]:
     """The tags with `more` added, each normalised, none twice."""
     out = list(current)
     for tag in more:
-        norm = normalise_tag(tag)
+        norm = _TAGS.get(tag) if type(tag) is str else None
+        if norm is None:
+            norm = normalise_tag(tag)
+            if type(tag) is str and len(tag) <= 64 and len(_TAGS) < 4096:
+                _TAGS[tag] = norm  # a knowledge base repeats its tags; pure, so remembered
         if norm and norm not in out:
             out.append(norm)
     return out
