@@ -17,7 +17,8 @@ from textual.keys import REPLACED_KEYS, _character_to_key, _get_unicode_name_fro
 
 from .pty_helpers import Terminal
 
-__all__ = ["Terminal", "burst", "keys_for", "new_files", "press", "settled", "typed", "until"]
+__all__ = ["Terminal", "burst", "keys_for", "new_files", "press", "settled", "steps_built", "typed",
+           "until"]
 
 TIMEOUT = 60.0
 """Generous: a condition that is never met fails after this long, on any machine."""
@@ -36,6 +37,12 @@ def key_event(key: str) -> events.Key:
     except KeyError:
         char = key if len(key) == 1 else None
     return events.Key(key, char)
+
+
+def steps_built(screen: Any) -> bool:
+    """The wizard has no step being built in the background (the one after the step shown
+    is mounted ahead: closing mid-mount is tested on its own, in the pty loops)."""
+    return not any(w.group == "premount" and not w.is_finished for w in screen.app.workers)
 
 
 async def until(pilot: Any, condition: Callable[[], object], what: str = "",

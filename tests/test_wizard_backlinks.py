@@ -8,13 +8,12 @@ from pathlib import Path
 
 from opswizard.core import store
 from opswizard.core.model import Item
-from opswizard.core.template import SECTIONS
 from opswizard.tui.app import OpsWizardApp
 from opswizard.tui.screens.dialogs import ChoiceDialog
 from opswizard.tui.screens.wizard import WizardScreen
 from opswizard.tui.widgets.section_editor import SectionEditor
 
-from .keys_helpers import until
+from .keys_helpers import steps_built, until
 
 SIZE = (120, 40)
 
@@ -29,7 +28,7 @@ async def test_accepting_the_offer_changes_only_bs_related_issues(seeded_kb: Pat
     async with app.run_test(size=SIZE) as pilot:
         screen = app.screen
         assert isinstance(screen, WizardScreen)
-        await until(pilot, lambda: len(screen.editors()) == len(SECTIONS))
+        await until(pilot, lambda: steps_built(screen), "the step ahead built")
         screen.entry.issue_summary.title = "Health checks flapped after the config fix"
         screen.entry.issue_summary.category = "configuration"
         href = os.path.relpath(b, screen.target().parent).replace(os.sep, "/")

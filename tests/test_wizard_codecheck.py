@@ -9,12 +9,11 @@ import pytest
 from textual.widgets import Input, TextArea
 
 from opswizard.core import codecheck
-from opswizard.core.template import SECTIONS
 from opswizard.tui.app import OpsWizardApp
 from opswizard.tui.screens.wizard import WizardScreen
 from opswizard.tui.widgets.code_check_note import CodeCheckNote
 
-from .keys_helpers import until
+from .keys_helpers import steps_built, until
 
 SIZE = (120, 40)
 
@@ -22,8 +21,8 @@ SIZE = (120, 40)
 
 
 async def settled(pilot, screen: WizardScreen) -> None:  # type: ignore[no-untyped-def]
-    """Every step's editor mounted in the background (closing mid-mount is not tested here)."""
-    await until(pilot, lambda: len(screen.editors()) == len(SECTIONS))
+    """The step ahead mounted in the background (closing mid-mount is not tested here)."""
+    await until(pilot, lambda: steps_built(screen), "the step ahead built")
 
 
 async def type_text(pilot, text: str) -> None:  # type: ignore[no-untyped-def]

@@ -8,11 +8,10 @@ from pathlib import Path
 import pytest
 from textual.widgets import Input
 
-from opswizard.core.template import SECTIONS
 from opswizard.tui.app import OpsWizardApp
 from opswizard.tui.screens.wizard import WizardScreen
 
-from .keys_helpers import until
+from .keys_helpers import steps_built, until
 
 SIZE = (120, 40)
 
@@ -45,7 +44,7 @@ async def test_f4_edits_the_focused_field_in_the_editor(
         await pilot.press("f4")
         await until(pilot, lambda: field.value == "connection pool at 100%")
         await until(pilot, lambda: screen.entry.get("system_state") == "connection pool at 100%")
-        await until(pilot, lambda: len(screen.editors()) == len(SECTIONS))
+        await until(pilot, lambda: steps_built(screen), "the step ahead built")
 
 
 async def test_f6_edits_the_whole_entry_and_reads_it_back(
@@ -57,7 +56,7 @@ async def test_f6_edits_the_whole_entry_and_reads_it_back(
     async with app.run_test(size=SIZE) as pilot:
         screen = app.screen
         assert isinstance(screen, WizardScreen)
-        await until(pilot, lambda: len(screen.editors()) == len(SECTIONS))
+        await until(pilot, lambda: steps_built(screen), "the step ahead built")
         await pilot.press("f6")
         await until(pilot, lambda: screen.entry.title == "Edited outside")
         await until(pilot, lambda: not any(w.group == "external-editor" and not w.is_finished
@@ -73,7 +72,7 @@ async def test_no_editor_set_says_so(kb: Path, monkeypatch: pytest.MonkeyPatch) 
     async with app.run_test(size=SIZE) as pilot:
         screen = app.screen
         assert isinstance(screen, WizardScreen)
-        await until(pilot, lambda: len(screen.editors()) == len(SECTIONS))
+        await until(pilot, lambda: steps_built(screen), "the step ahead built")
         screen.query_one("#field-title", Input).focus()
         await pilot.press("f4")
         await until(pilot, lambda: any("no editor set" in n for n in notices(app)))

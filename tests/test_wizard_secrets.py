@@ -7,12 +7,11 @@ from pathlib import Path
 
 from textual.widgets import Input
 
-from opswizard.core.template import SECTIONS
 from opswizard.tui.app import OpsWizardApp
 from opswizard.tui.screens.wizard import WizardScreen
 from opswizard.tui.widgets.secrets_notice import SecretsNotice
 
-from .keys_helpers import until
+from .keys_helpers import steps_built, until
 
 SIZE = (120, 40)
 KEY = "AKIAZ7Q3X5MEWT2LRV4N"
@@ -50,7 +49,7 @@ async def test_secret_is_marked_redacted_in_place_and_gone_from_the_journal(
         assert written and not any(KEY in p.read_text() for p in written)
         assert any("<redacted:aws-access-key>" in json.loads(p.read_text()).get("text", "")
                    for p in written)
-        await until(pilot, lambda: len(screen.editors()) == len(SECTIONS))
+        await until(pilot, lambda: steps_built(screen), "the step ahead built")
         assert KEY not in screen.session.text()
 
 

@@ -63,6 +63,7 @@ class Shutdown:
         self.journals: list[Path] = []
         self._lock = threading.Lock()
         self._flushed = False
+        self._said = False
         self._finished = threading.Event()
         self._previous: dict[int, Any] = {}
 
@@ -133,21 +134,25 @@ class Shutdown:
     def _watchdog(self) -> None:
         if self._finished.wait(GRACE):
             return
-        # The clean exit did not finish in time: end the process from here.
-        helper = threading.Thread(target=self._last_rites, daemon=True)
-        helper.start()
-        helper.join(0.5)
-        _exit(self.code)
-
-    def _last_rites(self) -> None:
-        if not self._flushed:  # the main thread never got to it
-            try:
-                self.journals = list(self.app.flush_journals())
-            except Exception:  # noqa: BLE001
-                pass
+        # The clean exit did not finish in time: end the process from here. Only the
+        # journal flush (which may wait on a stuck main thread) runs on a helper thread,
+        # bounded; putting the terminal back and saying where the text went are quick
+        # writes done here, so a loaded machine cannot end the process before them.
+        if not self._flushed:
+            helper = threading.Thread(target=self._flush_late, daemon=True)
+            helper.start()
+            helper.join(0.5)
         journal.release_all()
         self._restore_terminal()
         self._say_where()
+        _exit(self.code)
+
+    def _flush_late(self) -> None:
+        """The main thread never flushed: journal from here (bounded by the watchdog)."""
+        try:
+            self.journals = list(self.app.flush_journals())
+        except Exception:  # noqa: BLE001
+            pass
 
     def _restore_terminal(self) -> None:
         drv = getattr(self.app, "_driver", None)
@@ -166,8 +171,11 @@ class Shutdown:
             pass
 
     def _say_where(self) -> None:
-        if not self.journals:
-            return
+        """Once per process (the main thread's `finish` and the watchdog may both get here)."""
+        with self._lock:
+            if self._said or not self.journals:
+                return
+            self._said = True
         where = ", ".join(str(p) for p in self.journals)
         say(f"opswizard: your unsaved text is kept in {where}; run opswizard again in this "
             "knowledge base to recover it.")

@@ -100,7 +100,6 @@ class WizardScreen(WizardTools):
         self.refresh_state()
         await self.show_step(self.current)
         self.build_index()
-        self.run_worker(self._premount(), group="premount", exclusive=True)
 
     @work(exclusive=True, group="take-over")
     async def _offer_take_over(self, other: dict[str, object]) -> None:

@@ -1,5 +1,6 @@
-"""Moving between the wizard's steps: each step's editor, mounted once (in the background,
-ahead of the author), shown, and focused. A base of WizardScreen."""
+"""Moving between the wizard's steps: each step's editor, mounted once (the step shown, and
+the next one in the background, ahead of the author), shown, and focused. A base of
+WizardScreen."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from textual.content import Content
 from textual.css.query import NoMatches
 from textual.widgets import ContentSwitcher, Static
 
-from ...core.template import SECTION_BY_KEY, SECTIONS
+from ...core.template import SECTION_BY_KEY
 from ..widgets.checklist_panel import ChecklistPanel
 from ..widgets.related_editor import RelatedEditor
 from ..widgets.review_pane import ReviewPane
@@ -71,6 +72,7 @@ class WizardSteps(WizardBase):
         # Focus now, not after a refresh: keys typed right after ctrl+n are dispatched once
         # this action returns, and must land in the new step, never in the hidden old one.
         self._focus_form()
+        self.mount_ahead()
 
     async def _ensure_editor(self, key: str) -> SectionEditor:
         """The step's editor, mounted and loaded (one mount at a time)."""
@@ -84,24 +86,30 @@ class WizardSteps(WizardBase):
             await editor.load_entry(self.entry)
             return editor
 
-    async def _premount(self) -> None:
-        """Mount every step's editor in the background, so moving between steps never waits
-        (and no keystroke can arrive while a step is half built)."""
-        for spec in SECTIONS:
-            if not self.is_attached or not self.is_running:
-                return
-            try:
-                await self._ensure_editor(spec.key)
-            except NoMatches:
-                # The app is closing: Textual stopped composing the editor half-way. Drop
-                # it (a step opened later mounts it afresh) and stop premounting.
-                for half in self.query(f"#editor-{spec.key}"):
-                    await half.remove()
-                return
-            except Exception:
-                if self.is_attached and self.is_running and not self.stopping:
-                    raise
-                return  # the screen or the app closed while mounting: nothing to finish
+    def mount_ahead(self) -> None:
+        """Mount the step after the current one in the background, so ctrl+n (the usual way
+        through) never waits. Steps further on are mounted when first opened: mounting all
+        twenty at the start cost a second of CPU that an author who edits one field never
+        needed. A key typed while a step is being built waits in the app's key gate."""
+        index = STEPS.index(self.current) if self.current in STEPS else -1
+        ahead = STEPS[index + 1] if 0 <= index < len(STEPS) - 1 else REVIEW
+        if ahead != REVIEW and not self.query(f"#editor-{ahead}"):
+            self.run_worker(self._premount(ahead), group="premount", exclusive=False)
+
+    async def _premount(self, key: str) -> None:
+        """Mount one step's editor in the background (hidden until it is shown)."""
+        if not self.is_attached or not self.is_running or self.stopping:
+            return
+        try:
+            await self._ensure_editor(key)
+        except NoMatches:
+            # The app is closing: Textual stopped composing the editor half-way. Drop it
+            # (a step opened later mounts it afresh).
+            for half in self.query(f"#editor-{key}"):
+                await half.remove()
+        except Exception:
+            if self.is_attached and self.is_running and not self.stopping:
+                raise
 
     @property
     def stopping(self) -> bool:
