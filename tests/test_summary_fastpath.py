@@ -17,6 +17,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import sqlite3
@@ -37,6 +38,7 @@ from opswizard.core import (
     mdblocks,
     mdlines,
     parse,
+    store,
 )
 from opswizard.core.fences import FENCE_OPEN
 from opswizard.core.model import Entry, EntryBase, Part
@@ -301,12 +303,45 @@ def test_the_pool_sends_back_the_same_records(tmp_path: Path,
                                               monkeypatch: pytest.MonkeyPatch) -> None:
     root = tmp_path / "kb"
     _fill_kb(root)
-    items = [(p.relative_to(root).as_posix(), str(p), p.read_bytes())
-             for p in sorted(root.rglob("*.md"))]
+    files = [(p.relative_to(root).as_posix(), str(p)) for p in sorted(root.rglob("*.md"))]
     monkeypatch.setattr(bulkparse, "CHUNK", 8)
-    pooled = bulkparse.parse_records(items, workers=2)
-    alone = [kbschema.record(summarize(k, d, Path(p))) for k, p, d in items]
+    pooled = bulkparse.index_files(files, workers=2)
+    alone = [(kbschema.record(summarize_full(k, Path(p).read_bytes(), Path(p))), True)
+             for k, p in files]
     assert pooled == alone
+
+
+def test_a_file_that_cannot_be_read_is_a_finding_and_is_read_again(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = tmp_path / "kb"
+    _fill_kb(root)
+    gone = sorted((root / "strange").iterdir())[0]
+    gone.write_bytes(CORPUS[0].read_bytes())
+    for path in root.rglob("*.md"):  # not just written: a size and mtime seen can be trusted
+        os.utime(path, ns=(1_700_000_000 * 10**9, 1_700_000_000 * 10**9))
+    real = store.read_bytes
+
+    def refuse(path: Path) -> bytes:
+        if Path(path) == gone:
+            raise store.StoreError(f"{path}: cannot be read (gone)")
+        return real(path)
+
+    monkeypatch.setattr(store, "read_bytes", refuse)
+    kbdb.clear(root)
+    index = kbdb.KbIndex.open(root, workers=1)
+    try:
+        assert index.stats.unreadable == 1
+        found = {s.key: s for s in index.summaries()}[gone.relative_to(root).as_posix()]
+        assert found.error == "cannot be read (gone)" and found.title == gone.name
+    finally:
+        index.close()
+    monkeypatch.setattr(store, "read_bytes", real)
+    index = kbdb.KbIndex.open(root, workers=1)
+    try:
+        found = {s.key: s for s in index.summaries()}[gone.relative_to(root).as_posix()]
+        assert not found.error and found.id  # not kept as unreadable: read again
+    finally:
+        index.close()
 
 
 @FEW

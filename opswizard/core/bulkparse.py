@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TypeVar
 
@@ -23,6 +23,8 @@ Progress = Callable[[int, int], None]
 """Called as `progress(done, total)` while files are parsed (total: files to parse)."""
 
 Item = tuple[str, str, bytes]  # key, path, bytes
+File = tuple[str, str]  # key, path
+I = TypeVar("I")  # noqa: E741
 T = TypeVar("T")
 
 
@@ -30,8 +32,27 @@ def _summarize_chunk(items: list[Item]) -> list[Summary]:
     return [summarize(key, data, Path(path)) for key, path, data in items]
 
 
-def _record_chunk(items: list[Item]) -> list[Record]:
-    return [record(summarize(key, data, Path(path))) for key, path, data in items]
+def _index_chunk(files: list[File]) -> list[tuple[Record, bool]]:
+    from .kbscan import read
+    from .summary import broken
+
+    out = []
+    for key, path in files:
+        data, error = read(path)
+        if data is None:
+            out.append((record(broken(Path(path), key, error)), False))
+        else:
+            out.append((record(summarize(key, data, Path(path))), True))
+    return out
+
+
+def index_files(files: list[File], progress: Progress | None = None,
+                workers: int | None = None) -> list[tuple[Record, bool]]:
+    """Each (key, path)'s index rows (`kbschema.record`), in order, and False where the file
+    could not be read (its rows then say why): what a whole rebuild inserts. Each file is
+    read where it is parsed (in a pool's workers: the parent only scans and inserts), and
+    a worker sends back plain tuples (cheap to pickle) with the search terms already cut."""
+    return _run(_index_chunk, files, progress, workers)
 
 
 def parse_all(items: list[Item], progress: Progress | None = None,
@@ -41,15 +62,7 @@ def parse_all(items: list[Item], progress: Progress | None = None,
     return _run(_summarize_chunk, items, progress, workers)
 
 
-def parse_records(items: list[Item], progress: Progress | None = None,
-                  workers: int | None = None) -> list[Record]:
-    """As `parse_all`, but each file's index rows (`kbschema.record`): what a whole rebuild
-    inserts. A worker sends back plain tuples (cheap to pickle) with the search terms
-    already cut, so the parent process only inserts."""
-    return _run(_record_chunk, items, progress, workers)
-
-
-def _run(work: Callable[[list[Item]], list[T]], items: list[Item], progress: Progress | None,
+def _run(work: Callable[[list[I]], list[T]], items: Sequence[I], progress: Progress | None,
          workers: int | None) -> list[T]:
     total = len(items)
     if workers is None:
@@ -66,20 +79,20 @@ def _run(work: Callable[[list[Item]], list[T]], items: list[Item], progress: Pro
             pass
     out: list[T] = []
     for start in range(0, total, 100):
-        out.extend(work(items[start:start + 100]))
+        out.extend(work(list(items[start:start + 100])))
         if progress:
             progress(len(out), total)
     return out
 
 
-def _parse_pool(work: Callable[[list[Item]], list[T]], items: list[Item],
+def _parse_pool(work: Callable[[list[I]], list[T]], items: Sequence[I],
                 progress: Progress | None, workers: int) -> list[T]:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
     context = multiprocessing.get_context("spawn")
     _start_resource_tracker()
-    chunks = [items[i:i + CHUNK] for i in range(0, len(items), CHUNK)]
+    chunks = [list(items[i:i + CHUNK]) for i in range(0, len(items), CHUNK)]
     results: list[list[T]] = [[] for _ in chunks]
     done = 0
     with ProcessPoolExecutor(max_workers=min(workers, len(chunks)), mp_context=context) as pool:

@@ -42,7 +42,7 @@ from pathlib import Path
 
 from . import bulkparse, changes, kbschema, store
 from .changes import Stats
-from .kbscan import digest, read, scan
+from .kbscan import digest, scan
 from .kbschema import (
     RACY_NS,
     SCHEMA,
@@ -190,20 +190,18 @@ class KbIndex:
         found, failed = scan(self.root)
         stats.files = len(found) + len(failed)
         now = time.time_ns()
-        to_parse: list[tuple[str, str, bytes]] = []
-        errors: list[Summary] = []
-        sizes = {}
-        for path, key, size, mtime_ns in found:
-            data, error = read(path)
-            if data is None:
-                errors.append(broken(Path(path), key, error))
-                continue
-            to_parse.append((key, path, data))
-            sizes[key] = (size, 0 if mtime_ns > now - RACY_NS else mtime_ns)
-        errors.extend(broken(Path(path), key, error) for path, key, error in failed)
-        records = bulkparse.parse_records(to_parse, progress, workers) if to_parse else []
-        records.extend(record(s) for s in errors)
-        stats.parsed, stats.unreadable = len(records) - len(errors), len(errors)
+        sizes = {key: (size, 0 if mtime_ns > now - RACY_NS else mtime_ns)
+                 for _, key, size, mtime_ns in found}
+        # Each file is read where it is parsed (a pool's worker: the reads in parallel too).
+        indexed = bulkparse.index_files([(key, path) for path, key, _, _ in found], progress,
+                                      workers) if found else []
+        records = [rec for rec, _ in indexed]
+        for rec, readable in indexed:
+            if not readable:
+                del sizes[rec[0][0]]  # no size kept: read again next time
+        errors = len(records) - sum(readable for _, readable in indexed) + len(failed)
+        records.extend(record(broken(Path(path), key, error)) for path, key, error in failed)
+        stats.parsed, stats.unreadable = len(records) - errors, errors
         folder = cache_dir()
         name = f"{base_name(self.root)}.{time.time_ns():x}{os.getpid():x}.sqlite"
         target = folder / name

@@ -2,7 +2,7 @@
 and reading one safely. Re-exported by `store.py`, through which callers use them.
 
 Everything read here is untrusted: the scan follows no symlink and skips hidden folders;
-a read opens no symlink, FIFO or device and is capped (`parse.MAX_FILE_BYTES`).
+a read opens no symlink, FIFO or device and is capped (`mdblocks.MAX_FILE_BYTES`).
 """
 
 from __future__ import annotations
@@ -78,7 +78,7 @@ def read_bytes(path: Path) -> bytes:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
             raise StoreError(f"{path}: not a regular file")
-        from .parse import MAX_FILE_BYTES
+        from .mdblocks import MAX_FILE_BYTES
 
         chunks = []
         remaining = MAX_FILE_BYTES + 1
