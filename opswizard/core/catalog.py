@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, fields, replace
+from dataclasses import replace
 from pathlib import Path
 
+from .facets import Facets
 from .store import Loaded, newest_first
 from .summary import FACETS, Summary, broken, from_loaded, key_for
 
@@ -56,28 +57,6 @@ def build(good: list[Loaded], bad: list[tuple[Path, str]], root: Path) -> list[R
     rows = [entry_row(loaded, root) for loaded in newest_first(good)]
     rows.extend(broken_row(path, error, root) for path, error in sorted(bad))
     return rows
-
-
-@dataclass(frozen=True)
-class Facets:
-    """The facets the user picked; None means any. They combine (all must hold)."""
-
-    category: str | None = None
-    severity: str | None = None
-    status: str | None = None
-    tag: str | None = None
-
-    def set(self, name: str, value: str | None) -> Facets:
-        return replace(self, **{name: value or None})
-
-    def active(self) -> list[tuple[str, str]]:
-        """(facet, value) of each facet in use, in FACETS order."""
-        return [(f.name, v) for f in fields(self) if (v := getattr(self, f.name))]
-
-    def matches(self, row: Row, skip: str = "") -> bool:
-        """Whether the row passes every facet (but `skip`, when counting that one)."""
-        return all(name == skip or value in row.facet_values(name)
-                   for name, value in self.active())
 
 
 def counts(rows: Iterable[Row], facets: Facets, name: str) -> Counter[str]:

@@ -37,8 +37,7 @@ from textual.timer import Timer
 from textual.widgets import DataTable, Header, Input
 from textual.worker import get_current_worker
 
-from ...core import catalog
-from ...core.catalog import Facets, Row
+from ...core.facets import Facets
 from ...core.sanitize import clean_line
 from ..widgets.entry_preview import EntryPreview
 from ..widgets.entry_table import EntryTable
@@ -50,6 +49,7 @@ from .browse_commands import EntryCommands
 if TYPE_CHECKING:  # pragma: no cover
     from textual.widgets import Markdown
 
+    from ...core.catalog import Row
     from ...core.kbpages import RowPages
     from ...core.links import LinkGraph
     from ...core.search import Search
@@ -216,7 +216,9 @@ class BrowseScreen(BrowseActions):
                     severity="error", markup=False)
 
     def key_of(self, path: Path) -> str:
-        return catalog.key_for(path, self.root)
+        from ...core.catalog import key_for
+
+        return key_for(path, self.root)
 
     # -- filtering ---------------------------------------------------------------------------
     def _apply(self, select: str | None = None, reread: bool = False) -> None:

@@ -16,12 +16,13 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Input
 
-from ...core.catalog import Facets, Row
+from ...core.facets import Facets
 from ...core.template import CATEGORIES, SEVERITIES, STATUSES
 from ..widgets.entry_preview import EntryPreview
 from ..widgets.entry_table import EntryTable
 
 if TYPE_CHECKING:  # pragma: no cover
+    from ...core.catalog import Row
     from ...core.kbpages import RowPages
     from ...core.links import LinkGraph
 

@@ -16,7 +16,6 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
 
-from ...core.catalog import Row, ensure_loaded
 from ...core.excerpt import excerpt
 from ...core.sanitize import clean
 from ...core.template import PREAMBLE
@@ -24,6 +23,8 @@ from ..safe import fmt, line
 
 if TYPE_CHECKING:  # pragma: no cover
     from textual.widgets import Markdown, TextArea
+
+    from ...core.catalog import Row
 
 
 def body_markdown(row: Row) -> str:
@@ -152,6 +153,8 @@ class EntryPreview(VerticalScroll):
             return
         self.row = row
         if row is not None:
+            from ...core.catalog import ensure_loaded  # the parser: after the first frame
+
             row = ensure_loaded(row)  # rows from the index cache are parsed when shown
         if row is None:
             head, path, notes = Content(empty or self.empty), Content(), Content()

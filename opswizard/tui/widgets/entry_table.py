@@ -14,14 +14,17 @@ from __future__ import annotations
 
 from array import array
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.binding import Binding
 from textual.events import Resize
 from textual.widgets import DataTable
 
-from ...core.catalog import Row
 from ...core.sanitize import clean_line
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ...core.catalog import Row
 
 SEVERITY_STYLE = {"CRITICAL": "bold red", "HIGH": "red", "MEDIUM": "yellow", "LOW": "green"}
 # (key, label, width); the title (and tags, when there is room) take the rest.
@@ -56,7 +59,7 @@ def _cells(row: Row, with_tags: bool) -> list[Text]:
     return cells + ([tags] if with_tags else []) + tail
 
 
-Fetch = Callable[[Sequence[int]], list[Row]]
+Fetch = Callable[[Sequence[int]], "list[Row]"]
 """Reads the summaries of a page of row ids (in order; ids gone since are left out)."""
 Locate = Callable[[str], "int | None"]
 """The row id of a key (None: unknown)."""

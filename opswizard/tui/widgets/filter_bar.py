@@ -12,7 +12,7 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.widgets import Input, Static
 
-from ...core.catalog import Facets
+from ...core.facets import Facets
 from ..safe import fmt
 
 NO_FACETS = Content("facets: c category · s severity · t status · g tag").stylize("dim")
