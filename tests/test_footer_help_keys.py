@@ -55,6 +55,31 @@ async def test_footer_in_a_code_editor_says_how_to_leave_it(kb: Path) -> None:
         assert "Indent" in footer_line(app)
 
 
+async def test_footer_follows_the_keys_and_keeps_them_when_they_stay_the_same(kb: Path) -> None:
+    """Tab between two text fields keeps the footer's keys as they are (Textual rebuilds
+    them on every focus change); moving into a code editor shows its keys, and back out
+    drops them."""
+    from textual.widgets._footer import FooterKey
+
+    app = OpsWizardApp(kb, mode="new")
+    async with app.run_test(size=(120, 30)) as pilot:
+        screen = await _wizard_at(pilot, "context")
+        await until(pilot, lambda: app.focused is not None and app.focused.id == \
+                    "field-system_state", "the first Context field focused")
+        await pilot.pause()
+        before = list(screen.query(FooterKey))
+        await pilot.press("tab")
+        await until(pilot, lambda: app.focused is not None and app.focused.id == \
+                    "field-symptoms", "the next field focused")
+        await pilot.pause()
+        assert list(screen.query(FooterKey)) == before  # the same widgets: not rebuilt
+        await screen.show_step("code_changes")
+        await pilot.press("tab")
+        await until(pilot, lambda: "Indent" in footer_line(app), "the code editor's keys")
+        await pilot.press("ctrl+b")
+        await until(pilot, lambda: "Indent" not in footer_line(app), "its keys gone")
+
+
 async def _help(pilot) -> HelpScreen:  # type: ignore[no-untyped-def]
     await pilot.press("f1")
     await until(pilot, lambda: isinstance(pilot.app.screen, HelpScreen), "the help")

@@ -38,6 +38,8 @@ def _preset(key: Any, compact: bool) -> Any:
 class KeyFooter(Footer):
     """The footer, ordered by need: F1, Escape, step keys, the focused widget's keys."""
 
+    _shown: tuple[object, ...] | None = None
+
     def _rank(self, node: Any, binding: Binding) -> int:
         if binding.action in _FIRST:
             return 0
@@ -56,10 +58,29 @@ class KeyFooter(Footer):
         for i in order:
             yield entries[i]
 
+    def _shows(self) -> tuple[object, ...]:
+        """What the footer would show now: its keys, their labels and state, its width."""
+        palette: object = None
+        if self.show_command_palette and self.app.ENABLE_COMMAND_PALETTE:
+            found = self.screen.active_bindings.get(self.app.COMMAND_PALETTE_BINDING)
+            palette = found and (found[1].key, found[1].description, found[2])
+        keys = tuple((binding.key, binding.action, binding.description, enabled, tooltip)
+                     for _node, binding, enabled, tooltip in self._ordered())
+        return self._bindings_ready, self.app.size.width < NARROW, self.compact, palette, keys
+
+    async def recompose(self) -> None:
+        """Rebuild the keys only when what they show changed. Textual's footer rebuilds them
+        on every focus change (Tab from one text field to the next): a dozen widgets made
+        and styled again for the same keys."""
+        if self.is_attached and self.children and self._shown == self._shows():
+            return
+        await super().recompose()
+
     def compose(self) -> ComposeResult:
         """Textual's footer, with the bindings reordered and, when narrow, shortened."""
         if not self._bindings_ready:
             return
+        self._shown = self._shows()
         from textual.widgets._footer import FooterKey
 
         narrow = self.app.size.width < NARROW
