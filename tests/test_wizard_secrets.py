@@ -5,18 +5,18 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from textual.widgets import Input
 
 from opswizard.tui.app import OpsWizardApp
 from opswizard.tui.screens.wizard import WizardScreen
 from opswizard.tui.widgets.secrets_notice import SecretsNotice
 
+from .conftest import SEED
 from .keys_helpers import steps_built, until
 
 SIZE = (120, 40)
 KEY = "AKIAZ7Q3X5MEWT2LRV4N"
-
-
 
 
 def journals(home: Path) -> list[Path]:
@@ -81,3 +81,46 @@ async def test_the_wizard_finds_every_seeded_secret_and_no_lookalike(
         await until(pilot, lambda: len(notice.findings) == len(SEEDED))
         assert sorted(f.kind for f in notice.findings) == sorted(k for k, _ in SEEDED)
         assert notice.has_class("-shown")
+
+
+async def test_a_step_built_while_secrets_are_redacted_shows_them_redacted(
+        kb: Path, state_dirs: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The step after the one shown is built in the background. F3 while it is still
+    loading the entry (the entry is replaced, only ready steps are reloaded): the step
+    ends up showing the redacted entry, and moving on never brings the secret back."""
+    import asyncio
+
+    from opswizard.core.render import render
+    from opswizard.tui.widgets.section_editor import SectionEditor
+
+    text = (SEED / "example1-service-issue.md").read_text()
+    text = text.replace("- **System State**: High load period",
+                        f"- **System State**: key {KEY} in the logs; High load period")
+    path = kb / "issues" / "general" / "with-a-key.md"
+    path.parent.mkdir(parents=True)
+    path.write_text(text)
+    release = asyncio.Event()
+    real = SectionEditor.load_entry
+
+    async def slow_context(self: SectionEditor, entry: object) -> None:
+        if self.spec.key == "context" and not release.is_set():
+            await release.wait()  # the load began with the entry as it was
+        await real(self, entry)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(SectionEditor, "load_entry", slow_context)
+    app = OpsWizardApp(kb, mode="edit", path=path)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        assert isinstance(screen, WizardScreen)
+        await until(pilot, lambda: bool(screen.query("#editor-context")), "context mounting")
+        await pilot.press("f3")
+        await until(pilot, lambda: KEY not in render(screen.entry), "redacted")
+        release.set()
+        await until(pilot, lambda: steps_built(screen), "the step ahead built")
+        field = screen.query_one("#field-system_state", Input)
+        assert KEY not in field.value and "<redacted:aws-access-key>" in field.value
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        assert KEY not in screen.query_one("#field-system_state", Input).value
+        screen.apply_all()
+        assert KEY not in render(screen.entry)

@@ -28,6 +28,9 @@ from . import driver
 
 GRACE = 1.2
 """Seconds the clean exit gets before the watchdog ends the process."""
+LAST_WORDS = 0.7
+"""Then seconds the watchdog gives the last journal, the terminal's repair and the message
+(`GRACE + LAST_WORDS` stays under the 2 s in which every process must end)."""
 EXIT_GRACE = 3.0
 """After the app has returned normally: seconds the interpreter gets to wind down (worker
 threads still running are not waited for longer)."""
@@ -134,25 +137,24 @@ class Shutdown:
     def _watchdog(self) -> None:
         if self._finished.wait(GRACE):
             return
-        # The clean exit did not finish in time: end the process from here. Only the
-        # journal flush (which may wait on a stuck main thread) runs on a helper thread,
-        # bounded; putting the terminal back and saying where the text went are quick
-        # writes done here, so a loaded machine cannot end the process before them.
-        if not self._flushed:
-            helper = threading.Thread(target=self._flush_late, daemon=True)
-            helper.start()
-            helper.join(0.5)
+        # The clean exit did not finish in time: end the process from here. A helper
+        # thread journals (if the main thread never did), puts the terminal back and says
+        # where the text went; it gets `LAST_WORDS` seconds, so a terminal that no longer
+        # takes output (a dead ssh session) cannot keep the process alive.
+        helper = threading.Thread(target=self._last_rites, daemon=True)
+        helper.start()
+        helper.join(LAST_WORDS)
+        _exit(self.code)
+
+    def _last_rites(self) -> None:
+        if not self._flushed:  # the main thread never got to it
+            try:
+                self.journals = list(self.app.flush_journals())
+            except Exception:  # noqa: BLE001
+                pass
         journal.release_all()
         self._restore_terminal()
         self._say_where()
-        _exit(self.code)
-
-    def _flush_late(self) -> None:
-        """The main thread never flushed: journal from here (bounded by the watchdog)."""
-        try:
-            self.journals = list(self.app.flush_journals())
-        except Exception:  # noqa: BLE001
-            pass
 
     def _restore_terminal(self) -> None:
         drv = getattr(self.app, "_driver", None)

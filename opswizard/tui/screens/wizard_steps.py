@@ -83,7 +83,14 @@ class WizardSteps(WizardBase):
             editor = editor_for(SECTION_BY_KEY[key], self.context)
             editor.display = False  # the switcher shows it when it becomes current
             await self.query_one("#editors", ContentSwitcher).mount(editor)
-            await editor.load_entry(self.entry)
+            entry = self.entry
+            await editor.load_entry(entry)
+            while entry is not self.entry:
+                # Replaced while this editor loaded (F3 redacted, F6 read the entry back
+                # from $EDITOR, F7 stripped controls: they reload only the editors that
+                # were ready): load the entry as it is now, never the one it replaced.
+                entry = self.entry
+                await editor.load_entry(entry)
             return editor
 
     def mount_ahead(self) -> None:
