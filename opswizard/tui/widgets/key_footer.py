@@ -58,21 +58,22 @@ class KeyFooter(Footer):
         for i in order:
             yield entries[i]
 
-    def _shows(self) -> tuple[object, ...]:
-        """What the footer would show now: its keys, their labels and state, its width."""
+    def _shows(self, ordered: list[tuple[Any, Binding, bool, str]]) -> tuple[object, ...]:
+        """What the footer shows with `ordered` keys: their labels and state, its width."""
         palette: object = None
         if self.show_command_palette and self.app.ENABLE_COMMAND_PALETTE:
             found = self.screen.active_bindings.get(self.app.COMMAND_PALETTE_BINDING)
             palette = found and (found[1].key, found[1].description, found[2])
         keys = tuple((binding.key, binding.action, binding.description, enabled, tooltip)
-                     for _node, binding, enabled, tooltip in self._ordered())
+                     for _node, binding, enabled, tooltip in ordered)
         return self._bindings_ready, self.app.size.width < NARROW, self.compact, palette, keys
 
     async def recompose(self) -> None:
         """Rebuild the keys only when what they show changed. Textual's footer rebuilds them
         on every focus change (Tab from one text field to the next): a dozen widgets made
         and styled again for the same keys."""
-        if self.is_attached and self.children and self._shown == self._shows():
+        if self.is_attached and self.children and \
+                self._shown == self._shows(list(self._ordered())):
             return
         await super().recompose()
 
@@ -80,14 +81,15 @@ class KeyFooter(Footer):
         """Textual's footer, with the bindings reordered and, when narrow, shortened."""
         if not self._bindings_ready:
             return
-        self._shown = self._shows()
+        ordered = list(self._ordered())
+        self._shown = self._shows(ordered)
         from textual.widgets._footer import FooterKey
 
         narrow = self.app.size.width < NARROW
         seen: set[str] = set()
         count = 0
         keys = []
-        for _node, binding, enabled, tooltip in self._ordered():
+        for _node, binding, enabled, tooltip in ordered:
             if binding.action in seen:
                 continue
             seen.add(binding.action)
