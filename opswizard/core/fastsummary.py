@@ -27,13 +27,20 @@ from .mdblocks import MAX_FILE_BYTES, blocks, merge_tags, stable_id
 from .mdlines import BULLET, STEP, action_parts, chunks, code_blocks, split_label, trim
 from .summary import _SEARCH_SPECS, FollowUp, Summary
 from .tags import tags_from_text
-from .template import SECTIONS, FieldKind, FieldSpec, SectionKind, norm_heading
+from .template import (
+    SECTION_BY_KEY,
+    SECTIONS,
+    FieldKind,
+    FieldSpec,
+    SectionKind,
+    norm_heading,
+)
 
 _BY_LABEL = {s.key: {norm_heading(f.label): f for f in s.fields}
              for s in SECTIONS if s.kind is SectionKind.FIELDS}
 _ALL_FIELDS = tuple(f for s in SECTIONS for f in s.fields)
 _REQUIRED_SECTIONS = tuple(s for s in SECTIONS if s.required)
-_METRICS = tuple(f.key for s in SECTIONS if s.key == "metrics" for f in s.fields)
+_METRICS = tuple(f.key for f in SECTION_BY_KEY["metrics"].fields)
 _CODE_KINDS = (SectionKind.CODE, SectionKind.CHANGE)
 _LIST_KINDS = (SectionKind.STEPS, SectionKind.BULLETS, SectionKind.LABELLED)
 
@@ -241,7 +248,7 @@ def _hrefs(got: _Read) -> list[tuple[str, str]]:
 # -- the checklist's score (`checklist.evaluate(...).percent`) ------------------------------
 def _is_empty(got: _Read, spec_key: str, kind: SectionKind) -> bool:
     if kind is SectionKind.FIELDS:
-        spec = next(s for s in SECTIONS if s.key == spec_key)
+        spec = SECTION_BY_KEY[spec_key]
         return not any(got.fields.get(f.key, "").strip() for f in spec.fields) and not any(
             text.strip() or (label or "").strip() for label, text, _ in got.extra.get(spec_key, ()))
     if kind in _LIST_KINDS:
