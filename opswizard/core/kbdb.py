@@ -196,12 +196,12 @@ class KbIndex:
         indexed = bulkparse.index_files([(key, path) for path, key, _, _ in found], progress,
                                       workers) if found else []
         records = [rec for rec, _ in indexed]
-        for rec, readable in indexed:
-            if not readable:
-                del sizes[rec[0][0]]  # no size kept: read again next time
-        errors = len(records) - sum(readable for _, readable in indexed) + len(failed)
+        unread = [rec for rec, readable in indexed if not readable]
+        for rec in unread:
+            del sizes[rec[0][0]]  # no size kept: read again next time
         records.extend(record(broken(Path(path), key, error)) for path, key, error in failed)
-        stats.parsed, stats.unreadable = len(records) - errors, errors
+        stats.parsed = len(indexed) - len(unread)
+        stats.unreadable = len(unread) + len(failed)
         folder = cache_dir()
         name = f"{base_name(self.root)}.{time.time_ns():x}{os.getpid():x}.sqlite"
         target = folder / name
@@ -219,7 +219,7 @@ class KbIndex:
             # life, and one fsync before the pointer is swapped.
             conn.execute("PRAGMA journal_mode = OFF")
             conn.execute("PRAGMA synchronous = OFF")
-            racy = any(m > now - RACY_NS for _, _, _, m in found) or errors
+            racy = any(m > now - RACY_NS for _, _, _, m in found) or stats.unreadable > 0
             meta = [("schema", str(SCHEMA)), ("fingerprint", fingerprint()),
                     ("root", real_root(self.root)), ("fts", str(int(self.fts))),
                     ("scan", "" if racy else digest(found))]
