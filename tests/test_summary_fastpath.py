@@ -46,6 +46,7 @@ from opswizard.core.render import render_bytes
 from opswizard.core.summary import summarize, summarize_full
 from opswizard.core.template import SECTIONS
 
+from .summary_agree import agree as _agree
 from .test_roundtrip_properties import entries
 
 REPO = Path(__file__).resolve().parent.parent
@@ -363,18 +364,6 @@ def test_generated_and_arbitrary_files_rebuild_to_their_summaries(
 
 
 # -- the summary reader ------------------------------------------------------------------------
-def _agree(data: bytes, key: str = "kb/x.md") -> bool:
-    """The summary reader gives what the full parser gives, field for field, or declines;
-    `summarize` gives the full parser's answer either way. True: the reader answered."""
-    full = summarize_full(key, data, Path(key))
-    fast = fastsummary.read(key, data, Path(key))
-    if fast is not None:
-        assert fast == full
-        assert fast.sha256 == full.sha256 and fast.path == full.path
-    assert summarize(key, data, Path(key)) == full
-    return fast is not None
-
-
 @pytest.mark.parametrize("path", CORPUS, ids=lambda p: p.relative_to(REPO).as_posix())
 def test_the_summary_reader_agrees_on_the_demo_and_the_fixtures(path: Path) -> None:
     answered = _agree(path.read_bytes())
@@ -460,15 +449,6 @@ def test_the_summary_reader_agrees_on_files_made_of_traps(
         blocks: list[tuple[str, list[str]]]) -> None:
     _agree("\n".join(line for heading, lines in blocks for line in (heading, *lines))
            .encode("utf-8", "surrogatepass"))
-
-
-@SOME
-@given(entries())
-def test_the_summary_reader_reads_generated_entries_as_the_parser_does(entry: EntryBase) -> None:
-    data = render_bytes(entry)
-    answered = _agree(data)
-    if b"\r" not in data and entry.present_sections():
-        assert answered
 
 
 @pytest.mark.parametrize("make", [
