@@ -1,8 +1,13 @@
-"""Talk to `opswizard mcp` as an MCP client does: the server started as a subprocess, spoken
-to over its stdin/stdout with the SDK's own stdio client.
+"""Talk to `opswizard mcp` as an MCP client does, with the SDK's own client.
 
     async with serve(kb, stderr=path) as client:
         answer = await call(client, "search_entries", {"query": "pool"})
+
+By default the server is the one `opswizard mcp` builds, served in this process over the
+SDK's in-memory transport (the same tools, schemas, validation and answers; starting a
+server process costs a second of CPU, most of it importing the SDK). `process=True`, or
+asking for its stderr, starts the real command as a subprocess and speaks to it over its
+stdin/stdout: the tests of the transport, the command line and the logs do.
 """
 
 from __future__ import annotations
@@ -29,8 +34,20 @@ def server_parameters(kb: Path, *extra: str) -> StdioServerParameters:
 
 
 @asynccontextmanager
-async def serve(kb: Path, *extra: str, stderr: Path | None = None) -> AsyncIterator[Client]:
-    """A connected client of a fresh server over `kb`; the server's stderr goes to `stderr`."""
+async def serve(kb: Path, *extra: str, stderr: Path | None = None,
+                process: bool = False) -> AsyncIterator[Client]:
+    """A connected client of a fresh server over `kb`. In this process unless `process` or
+    `stderr` is given: then `opswizard mcp --kb KB EXTRA...` as a subprocess, its stderr
+    going to `stderr`."""
+    if not process and stderr is None:
+        from opswizard.mcp.server import build_server
+
+        unknown = set(extra) - {"--read-only"}
+        assert not unknown, f"in-process serve() knows no {unknown}: use process=True"
+        server = build_server(kb, read_only="--read-only" in extra)
+        async with Client(server, read_timeout_seconds=120, cache=None) as client:
+            yield client
+        return
     log = open(stderr or os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - closed below
     try:
         transport = stdio_client(server_parameters(kb, *extra), errlog=log)

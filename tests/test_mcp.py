@@ -1,5 +1,7 @@
-"""`opswizard mcp`, as an agent meets it: the server started as a subprocess and spoken to
-with the SDK's own stdio client, over a copy of the demo knowledge base.
+"""`opswizard mcp`, as an agent meets it: spoken to with the SDK's own client, over a copy of
+the demo knowledge base. The server is the one the command builds, served in this process
+(`mcp_client.serve`); the tests of the listing, --read-only, the logs and malformed requests
+start the command itself as a subprocess and speak over its stdin/stdout.
 
 Each tool's happy path and its bad inputs (unknown id, invalid enum, path traversal in a title
 or an id, huge input); drafts checked by `opswizard validate` afterwards; nothing written by
@@ -48,7 +50,7 @@ def cli(*args: str) -> subprocess.CompletedProcess[str]:
 
 # -- listing ----------------------------------------------------------------------------------
 async def test_every_tool_is_listed_with_a_schema_and_a_description(demo: Path) -> None:
-    async with serve(demo) as client:
+    async with serve(demo, process=True) as client:
         tools = {t.name: t for t in (await client.list_tools()).tools}
         templates = (await client.list_resource_templates()).resource_templates
         prompts = (await client.list_prompts()).prompts
@@ -69,7 +71,7 @@ async def test_every_tool_is_listed_with_a_schema_and_a_description(demo: Path) 
 
 async def test_read_only_serves_everything_but_create_draft(demo: Path) -> None:
     before = tree(demo)
-    async with serve(demo, "--read-only") as client:
+    async with serve(demo, "--read-only", process=True) as client:
         names = {t.name for t in (await client.list_tools()).tools}
         refused = await call_error(client, "create_draft", {"title": "x", "category": "issue",
                                                              "severity": "LOW"})
