@@ -7,6 +7,11 @@ from __future__ import annotations
 
 import os
 import sys
+
+from .core import prelist
+
+prelist.start(sys.argv)  # `opswizard search ...`: the tree is listed while the rest imports
+
 import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path

@@ -14,11 +14,10 @@ from __future__ import annotations
 
 import hashlib
 import os
-import subprocess
 import time
 from pathlib import Path
 
-from . import store
+from . import prelist, store
 
 
 class Found(list[tuple[str, str, int, int]]):
@@ -31,9 +30,7 @@ class Found(list[tuple[str, str, int, int]]):
 Failed = list[tuple[str, str, str]]
 """(path, key, why) of each file that cannot be stat-ed."""
 
-FIND_FORMAT = "%s %T@ %P\\0"
-"""Each file as find prints it: size, mtime (seconds, a fraction in nanoseconds and more),
-the path under the root, a NUL."""
+FIND_FORMAT = prelist.FIND_FORMAT
 _USE_FIND = os.name == "posix"
 KEPT_FOR = 1.0
 """How long the listing a sweep made stays good for the index's refresh (seconds)."""
@@ -90,35 +87,35 @@ def _find(root: Path) -> tuple[Listing, list[tuple[str, float]], list[str]] | No
     (which the listing leaves out and a sweep still looks into)."""
     global _USE_FIND
     if not _USE_FIND:
+        prelist.discard()
         return None
-    root_text = os.fspath(root)
+    root_text = os.fspath(root)  # `./-x`: never read as an option
     start = root_text if os.path.isabs(root_text) else os.path.join(".", root_text)
-    temp = f"{store.TEMP_PREFIX}*{store.TEMP_SUFFIX}"  # `./-x`: never read as an option
-    command = ["find", "-H", start, "-mindepth", "1",
-               "-name", ".git", "-prune", "-o",
-               "-name", temp, "-type", "f", "-fprintf", "/dev/stderr", "T%T@ %P\\0", "-o",
-               "-name", ".*", "-type", "d", "-fprintf", "/dev/stderr", "D %P\\0", "-prune", "-o",
-               "-name", ".*", "-prune", "-o",
-               "-type", "f", "-name", "*.md", "-printf", FIND_FORMAT]
-    try:
-        done = subprocess.run(command, stdin=subprocess.DEVNULL, capture_output=True,
-                              env={"LC_ALL": "C", "PATH": os.environ.get("PATH", os.defpath)},
-                              check=False)
-    except OSError:  # no find here
-        _USE_FIND = False
-        return None
-    if done.returncode != 0:
-        if b"printf" in done.stderr:  # a find without -printf (BSD): not tried again
+    command = prelist.find_command(start)
+    taken = prelist.take(command, usable=store.WRITES == 0)  # started before the imports
+    if taken is None:
+        import subprocess
+
+        try:
+            done = subprocess.run(command, stdin=subprocess.DEVNULL, capture_output=True,
+                                  env=prelist.find_env(), check=False)
+        except OSError:  # no find here
+            _USE_FIND = False
+            return None
+        taken = done.returncode, done.stdout, done.stderr
+    returncode, stdout, stderr = taken
+    if returncode != 0:
+        if b"printf" in stderr:  # a find without -printf (BSD): not tried again
             _USE_FIND = False
         return None
-    if done.stdout and not done.stdout.endswith(b"\0"):
+    if stdout and not stdout.endswith(b"\0"):
         return None
     temps: list[tuple[str, float]] = []
     hidden: list[str] = []
-    if done.stderr:
-        if not done.stderr.endswith(b"\0"):
+    if stderr:
+        if not stderr.endswith(b"\0"):
             return None  # a warning of find's own: not a listing to trust
-        for item in os.fsdecode(done.stderr).split("\0")[:-1]:
+        for item in os.fsdecode(stderr).split("\0")[:-1]:
             if item.startswith("D "):
                 hidden.append(item[2:])
             elif item.startswith("T") and " " in item:
@@ -129,7 +126,7 @@ def _find(root: Path) -> tuple[Listing, list[tuple[str, float]], list[str]] | No
                     return None
             else:
                 return None
-    return Listing(os.path.join(root_text, ""), done.stdout), temps, hidden
+    return Listing(os.path.join(root_text, ""), stdout), temps, hidden
 
 
 def sweep(root: Path, older_than: float = 60.0) -> list[Path] | None:
