@@ -23,7 +23,8 @@ PROGRAM = "/usr/local/bin/opswizard"
 
 
 @pytest.fixture(autouse=True)
-def nothing_left() -> Iterator[None]:
+def nothing_left(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.setattr(prelist, "_started", False)
     prelist.discard()
     yield
     prelist.discard()
@@ -40,7 +41,7 @@ def kb(tmp_path: Path) -> Path:
     return root
 
 
-def _started(root: Path, command: str = "search") -> int:
+def _start_early(root: Path, command: str = "search") -> int:
     """Start the early listing for `opswizard COMMAND --kb root`; its find's pid, once
     find has finished (not reaped: still `take`'s to collect)."""
     prelist.start([PROGRAM, command, "pool", "--kb", str(root)])
@@ -109,13 +110,24 @@ def test_only_the_program_starts_a_listing(
     prelist.start(["/usr/bin/pytest", "search", "x", "--kb", str(tmp_path)])
     assert not prelist.pending()
     assert prelist.is_program("/x/site-packages/opswizard/__main__.py")  # python -m opswizard
+    assert prelist.is_program("/x/site-packages/opswizard/cli.py")  # python -m opswizard.cli
     assert not prelist.is_program("/x/other/__main__.py")
     prelist.start([PROGRAM, "search", "x", "--kb", str(tmp_path / "missing")])
     assert not prelist.pending()  # no such folder: nothing to list
+    monkeypatch.setattr(prelist, "_started", False)
     monkeypatch.setattr(sys, "orig_argv", [sys.executable, "-c", "from multiprocessing.spawn "
                         "import spawn_main; spawn_main()", "--multiprocessing-fork"])
     prelist.start([PROGRAM, "search", "x", "--kb", str(tmp_path)])
     assert not prelist.pending()  # a pool's worker, given the program's arguments
+
+
+def test_a_process_starts_one_listing_at_most(kb: Path) -> None:
+    """`python -m opswizard.cli` runs cli.py twice (as `__main__`, then imported)."""
+    _start_early(kb)
+    kbscan.listing(kb)
+    assert not prelist.pending()
+    prelist.start([PROGRAM, "search", "x", "--kb", str(kb)])
+    assert not prelist.pending()
 
 
 def test_the_temp_files_it_reports_are_the_ones_a_save_writes() -> None:
@@ -128,7 +140,7 @@ def test_the_first_listing_of_the_same_root_takes_it(
 ) -> None:
     expected = kbscan.listing(kb)
     assert expected is not None
-    _started(kb)
+    _start_early(kb)
     calls = _no_find_run_here(monkeypatch)
     assert kbscan.sweep(kb) == []
     assert not prelist.pending() and calls == []
@@ -140,7 +152,7 @@ def test_a_listing_of_another_root_is_thrown_away(kb: Path, tmp_path: Path) -> N
     other = tmp_path / "other"
     other.mkdir()
     (other / "only-here.md").write_text("x")
-    pid = _started(kb)
+    pid = _start_early(kb)
     listed = kbscan.listing(other)
     assert listed is not None
     assert [key for _, key, _, _ in listed.found()] == ["only-here.md"]
@@ -154,7 +166,7 @@ def test_it_is_used_by_the_first_listing_only(
 ) -> None:
     """A listing of another root first: the early one is gone, the next listing of its
     root runs find anew (never a listing older than the one before it)."""
-    _started(kb)
+    _start_early(kb)
     kbscan.listing(tmp_path)
     calls = _no_find_run_here(monkeypatch)
     with pytest.raises(AssertionError, match="find was run again"):
@@ -166,7 +178,7 @@ def test_a_file_this_process_writes_first_is_listed(kb: Path) -> None:
     """The listing was taken before the write: it is thrown away (`store.WRITES`)."""
     from opswizard.core.model import new_entry
 
-    _started(kb)
+    _start_early(kb)
     written = store.save_new(kb, new_entry(title="Written before the first listing"))
     listed = kbscan.listing(kb)
     assert listed is not None
@@ -218,7 +230,7 @@ def test_a_find_that_fails_falls_back_to_the_walk(
                     "exit 1\n")
     fake.chmod(0o755)
     monkeypatch.setenv("PATH", f"{tools}{os.pathsep}{os.environ.get('PATH', '')}")
-    _started(kb)
+    _start_early(kb)
     assert kbscan.listing(kb) is None  # find's error: not a listing to trust
     assert not prelist.pending()
     found, failed = kbscan.scan(kb)  # the walk
@@ -231,7 +243,7 @@ def test_an_edit_after_the_early_listing_is_seen_by_the_next_run(kb: Path) -> No
     """Edited once the early listing is over, before the index used it: this run may
     answer as the tree was when it started; the next one reads the edit."""
     assert "Connection Pool Exhaustion" in _title_of(kb, "pool-exhaustion")
-    _started(kb)
+    _start_early(kb)
     path = next(p for p in store.scan(kb) if "pool-exhaustion" in p.name)
     path.write_text(path.read_text().replace("Connection Pool Exhaustion", "Pool Drained"))
     kbscan.sweep(kb)  # this run: the listing taken before the edit
@@ -247,7 +259,7 @@ def test_a_same_size_same_mtime_edit_after_the_early_listing_is_seen(kb: Path) -
     os.utime(path)  # just now
     kbindex.load(kb)
     info = path.stat()
-    _started(kb)
+    _start_early(kb)
     path.write_text(path.read_text().replace("Memory Service", "Memory Servicf"))
     os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns))  # same size, same mtime
     kbscan.sweep(kb)

@@ -42,6 +42,7 @@ COMMANDS = frozenset({"search", "list", "show", "validate", "links", "report", "
 """The commands that list the tree first thing (`kb_root`'s sweep), before writing."""
 
 _pending: tuple[list[str], int, int, int] | None = None  # command, pid, stdout, stderr
+_started = False  # once per process (`python -m opswizard.cli` imports cli.py twice)
 
 
 def find_command(start: str) -> list[str]:
@@ -60,14 +61,14 @@ def find_env() -> dict[str, str]:
 
 
 def is_program(argv0: str) -> bool:
-    """Whether this process is the `opswizard` program (the console script, or
-    `python -m opswizard`), not a test or a library importing the command line, nor a
-    pool's worker (multiprocessing's spawn imports the program's main script again, with
-    the program's arguments: `bulkparse`)."""
+    """Whether this process is the `opswizard` program (the console script, `python -m
+    opswizard` or `-m opswizard.cli`), not a test or a library importing the command line,
+    nor a pool's worker (multiprocessing's spawn imports the program's main script again,
+    with the program's arguments: `bulkparse`)."""
     if "--multiprocessing-fork" in getattr(sys, "orig_argv", ()):
         return False
     name = os.path.basename(argv0)
-    if name == "__main__.py":
+    if name in ("__main__.py", "cli.py"):
         return os.path.basename(os.path.dirname(argv0)) == "opswizard"
     return name == "opswizard"
 
@@ -131,9 +132,10 @@ def _absolute(path: str) -> str:
 def start(argv: list[str]) -> None:
     """Start listing the knowledge base `argv` will use, if this process is the program
     and its command lists the tree first (see the module's docstring); else nothing."""
-    global _pending
-    if _pending is not None or not argv or not is_program(argv[0]):
+    global _pending, _started
+    if _started or not argv or not is_program(argv[0]):
         return
+    _started = True
     if not (hasattr(os, "memfd_create") and hasattr(os, "posix_spawnp")):
         return
     try:
