@@ -252,6 +252,27 @@ def test_a_file_that_cannot_be_read_is_reported_and_not_cached(kb: Path) -> None
     assert fifo not in errors
 
 
+def test_the_unreadable_files_a_warm_index_reports_follow_the_files(kb: Path) -> None:
+    """`bad()` (read through the `rows_bad` index) as files break and are mended: what a
+    rebuild from scratch reports, by path."""
+    index = kbdb.KbIndex.open(kb)
+    assert [p.name for p, _ in index.bad()] == ["broken-frontmatter.md"]
+    index.close()
+    mended = kb / "issues" / "general" / "broken-frontmatter.md"
+    mended.write_bytes(next(p for p in store.scan(kb) if "pool" in p.name).read_bytes())
+    for name in ("b-broken.md", "a-broken.md"):
+        (kb / "monitoring" / name).write_bytes(b"---\ntitle: [unclosed\n---\n")
+    warm = kbdb.KbIndex.open(kb)
+    assert warm.stats.parsed == 3
+    reported = warm.bad()
+    warm.close()
+    assert [p.name for p, _ in reported] == ["a-broken.md", "b-broken.md"]
+    kbdb.clear(kb)
+    cold = kbdb.KbIndex.open(kb)
+    assert cold.bad() == reported
+    cold.close()
+
+
 def test_progress_is_reported_while_parsing(kb: Path) -> None:
     calls: list[tuple[int, int]] = []
     kbindex.load(kb, progress=lambda done, total: calls.append((done, total)))

@@ -25,6 +25,7 @@ PROGRAM = "/usr/local/bin/opswizard"
 @pytest.fixture(autouse=True)
 def nothing_left(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setattr(prelist, "_started", False)
+    monkeypatch.setattr(store, "WRITES", 0)  # as in a fresh process (other tests save files)
     prelist.discard()
     yield
     prelist.discard()

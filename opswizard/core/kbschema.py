@@ -17,7 +17,7 @@ from pathlib import Path
 from .index import service_key, terms
 from .summary import SEARCH_NAMES, FollowUp, Summary
 
-SCHEMA = 1
+SCHEMA = 2  # 2: rows_bad (the unreadable files, without reading every row)
 RACY_NS = 2_000_000_000  # 2 s: coarser than any file system's mtime tick in use
 SEP = "\x1f"  # between the values of a list field (tags, services, owners)
 
@@ -122,6 +122,9 @@ def schema(fts: bool) -> list[str]:
         "NOT NULL, severity TEXT NOT NULL, status TEXT NOT NULL, tags TEXT NOT NULL, services "
         "TEXT NOT NULL, owners TEXT NOT NULL, percent INTEGER NOT NULL, texts TEXT NOT NULL, "
         "wsort TEXT NOT NULL) STRICT",
+        # `KbIndex.bad()` (every command reports them): the few rows with an error, in key
+        # order, without reading the whole table (17 ms of a warm search at 10,000 rows).
+        "CREATE INDEX rows_bad ON rows(key, error) WHERE error != ''",
         "CREATE TABLE followups(row INTEGER NOT NULL, n INTEGER NOT NULL, text TEXT NOT NULL, "
         "owner TEXT NOT NULL, deadline TEXT NOT NULL, done INTEGER NOT NULL) STRICT",
         "CREATE INDEX followups_row ON followups(row)",
