@@ -47,12 +47,14 @@ _started = False  # once per process (`python -m opswizard.cli` imports cli.py t
 
 def find_command(start: str) -> list[str]:
     """The `find` that lists the tree at start (`kbscan._find`): entries on stdout; temp
-    files (`T` mtime key) and hidden folders (`D ` key) on stderr."""
+    files (`T` mtime key) and hidden folders (`D ` key) on stderr. A name that is not
+    hidden (nearly all) meets two name tests, not five (a third of find's CPU)."""
     return ["find", "-H", start, "-mindepth", "1",
+            "-name", ".*", "(",
             "-name", ".git", "-prune", "-o",
             "-name", TEMP_GLOB, "-type", "f", "-fprintf", "/dev/stderr", "T%T@ %P\\0", "-o",
-            "-name", ".*", "-type", "d", "-fprintf", "/dev/stderr", "D %P\\0", "-prune", "-o",
-            "-name", ".*", "-prune", "-o",
+            "-type", "d", "-fprintf", "/dev/stderr", "D %P\\0", "-prune", "-o",
+            "-prune", ")", "-o",
             "-type", "f", "-name", "*.md", "-printf", FIND_FORMAT]
 
 
