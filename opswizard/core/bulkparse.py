@@ -2,16 +2,21 @@
 
 Cold indexing parses in a pool of processes when there are many files and more than one
 CPU (`PARALLEL_MIN`; see BENCHMARKS.md for what it buys), else in this process. The pool
-uses `spawn` (the app runs threads, and a forked child may inherit a held lock).
+forks on Linux when this process runs a single thread (a command: the workers start at
+once, the parser already imported), else it spawns (the app runs threads, and a forked
+child may inherit a lock another thread held).
 """
 
 from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future, ProcessPoolExecutor
 
 from .kbschema import Record, record
 from .summary import Summary, summarize
@@ -52,7 +57,15 @@ def index_files(files: list[File], progress: Progress | None = None,
     could not be read (its rows then say why): what a whole rebuild inserts. Each file is
     read where it is parsed (in a pool's workers: the parent only scans and inserts), and
     a worker sends back plain tuples (cheap to pickle) with the search terms already cut."""
-    return _run(_index_chunk, files, progress, workers)
+    return [got for chunk in index_chunks(files, progress, workers) for got in chunk]
+
+
+def index_chunks(files: list[File], progress: Progress | None = None,
+                 workers: int | None = None) -> Iterator[list[tuple[Record, bool]]]:
+    """`index_files` chunk by chunk, in order, as they are parsed: the caller inserts a
+    chunk while the pool parses the next ones. A pool is started before this returns
+    (so it forks before the caller opens a database)."""
+    return _chunks(_index_chunk, files, progress, workers)
 
 
 def parse_all(items: list[Item], progress: Progress | None = None,
@@ -64,46 +77,90 @@ def parse_all(items: list[Item], progress: Progress | None = None,
 
 def _run(work: Callable[[list[I]], list[T]], items: Sequence[I], progress: Progress | None,
          workers: int | None) -> list[T]:
+    return [got for chunk in _chunks(work, items, progress, workers) for got in chunk]
+
+
+def _chunks(work: Callable[[list[I]], list[T]], items: Sequence[I], progress: Progress | None,
+            workers: int | None) -> Iterator[list[T]]:
     total = len(items)
     if workers is None:
         workers = (os.cpu_count() or 1) if total >= PARALLEL_MIN else 1
     if progress:
         progress(0, total)
+    context = start_context()
     main_file = getattr(sys.modules.get("__main__"), "__file__", None)
-    if main_file and not os.path.exists(main_file):  # `python - <script`: spawn cannot
-        workers = 1  # start a child (it re-imports the main module by its path)
-    if workers > 1 and total > CHUNK:
+    if context == "spawn" and main_file and not os.path.exists(main_file):
+        workers = 1  # `python - <script`: spawn cannot start a child (it re-imports the
+        # main module by its path)
+    chunks = [list(items[i:i + CHUNK]) for i in range(0, total, CHUNK)]
+    if workers > 1 and len(chunks) > 1:
         try:
-            return _parse_pool(work, items, progress, workers)
+            pool, futures = _start_pool(work, chunks, workers, context)
         except Exception:  # no processes to be had here (a sandbox...): parse in this one
             pass
-    out: list[T] = []
-    for start in range(0, total, 100):
-        out.extend(work(list(items[start:start + 100])))
-        if progress:
-            progress(len(out), total)
-    return out
+        else:
+            return _pool_results(pool, futures, chunks, work, progress, total)
+    return _here(work, chunks, 0, 0, progress, total)
 
 
-def _parse_pool(work: Callable[[list[I]], list[T]], items: Sequence[I],
-                progress: Progress | None, workers: int) -> list[T]:
+def _here(work: Callable[[list[I]], list[T]], chunks: list[list[I]], first: int, done: int,
+          progress: Progress | None, total: int) -> Iterator[list[T]]:
+    """Parse chunks[first:] in this process (100 files at a time, for the progress)."""
+    for chunk in chunks[first:]:
+        for start in range(0, len(chunk), 100):
+            part = work(chunk[start:start + 100])
+            done += len(part)
+            if progress:
+                progress(done, total)
+            yield part
+
+
+def start_context() -> str:
+    """How the pool starts its processes: "fork" on Linux when this process runs one
+    thread (nothing can hold a lock the child would inherit), else "spawn"."""
+    import threading
+
+    if sys.platform.startswith("linux") and threading.active_count() == 1:
+        return "fork"
+    return "spawn"
+
+
+def _start_pool(work: Callable[[list[I]], list[T]], chunks: list[list[I]], workers: int,
+                method: str) -> tuple[ProcessPoolExecutor, list[Future[list[T]]]]:
     import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor, as_completed
+    from concurrent.futures import ProcessPoolExecutor
 
-    context = multiprocessing.get_context("spawn")
     _start_resource_tracker()
-    chunks = [list(items[i:i + CHUNK]) for i in range(0, len(items), CHUNK)]
-    results: list[list[T]] = [[] for _ in chunks]
+    pool = ProcessPoolExecutor(max_workers=min(workers, len(chunks)),
+                               mp_context=multiprocessing.get_context(method))
+    try:
+        futures = [pool.submit(work, chunk) for chunk in chunks]
+    except BaseException:
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    return pool, futures
+
+
+def _pool_results(pool: ProcessPoolExecutor, futures: list[Future[list[T]]],
+                  chunks: list[list[I]],
+                  work: Callable[[list[I]], list[T]], progress: Progress | None,
+                  total: int) -> Iterator[list[T]]:
+    """The pool's chunks in order; if the pool breaks, the rest parsed in this process."""
     done = 0
-    with ProcessPoolExecutor(max_workers=min(workers, len(chunks)), mp_context=context) as pool:
-        futures = {pool.submit(work, chunk): n for n, chunk in enumerate(chunks)}
-        for future in as_completed(futures):
-            n = futures[future]
-            results[n] = future.result()
+    try:
+        for n, future in enumerate(futures):
+            try:
+                got = future.result()
+            except Exception:  # the pool broke (a worker killed...): the rest here
+                pool.shutdown(wait=False, cancel_futures=True)
+                yield from _here(work, chunks, n, done, progress, total)
+                return
             done += len(chunks[n])
             if progress:
-                progress(done, len(items))
-    return [summary for chunk in results for summary in chunk]
+                progress(done, total)
+            yield got
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _start_resource_tracker() -> None:

@@ -36,7 +36,7 @@ import os
 import sqlite3
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -61,6 +61,9 @@ from .kbschema import (
     unlink_db,
 )
 from .summary import SEARCH_FIELDS, Summary, broken
+
+Row = tuple[kbschema.Record, int, int]  # a file's record, its size and mtime_ns as kept
+Parsed = tuple[kbschema.Record, bool]  # a file's record, and False if it could not be read
 
 HAS_FTS5 = kbschema.HAS_FTS5
 """Whether this Python's SQLite has FTS5 (else search falls back to the in-process index)."""
@@ -192,16 +195,21 @@ class KbIndex:
         now = time.time_ns()
         sizes = {key: (size, 0 if mtime_ns > now - RACY_NS else mtime_ns)
                  for _, key, size, mtime_ns in found}
-        # Each file is read where it is parsed (a pool's worker: the reads in parallel too).
-        indexed = bulkparse.index_files([(key, path) for path, key, _, _ in found], progress,
-                                      workers) if found else []
-        records = [rec for rec, _ in indexed]
-        unread = [rec for rec, readable in indexed if not readable]
-        for rec in unread:
-            del sizes[rec[0][0]]  # no size kept: read again next time
-        records.extend(record(broken(Path(path), key, error)) for path, key, error in failed)
-        stats.parsed = len(indexed) - len(unread)
-        stats.unreadable = len(unread) + len(failed)
+        # Each file is read where it is parsed (a pool's worker: the reads in parallel too),
+        # and each chunk is inserted as it comes back, while the pool parses the next ones.
+        # The pool starts (forks) before the database is opened.
+        chunks = bulkparse.index_chunks([(key, path) for path, key, _, _ in found], progress,
+                                        workers) if found else iter(())
+        tail = [record(broken(Path(path), key, error)) for path, key, error in failed]
+        stats.unreadable = len(tail)
+        racy = any(m > now - RACY_NS for _, _, _, m in found)
+
+        def meta() -> list[tuple[str, str]]:
+            return [("schema", str(SCHEMA)), ("fingerprint", fingerprint()),
+                    ("root", real_root(self.root)), ("fts", str(int(self.fts))),
+                    ("scan", "" if racy or stats.unreadable else digest(found))]
+
+        got: list[Row] = []  # every row inserted so far (for the fallback)
         folder = cache_dir()
         name = f"{base_name(self.root)}.{time.time_ns():x}{os.getpid():x}.sqlite"
         target = folder / name
@@ -211,7 +219,7 @@ class KbIndex:
             os.close(fd)
             conn = self._connect(target)
         except (OSError, sqlite3.Error):
-            return self._in_memory(records, sizes, stats)
+            return self._in_memory(got, chunks, tail, sizes, stats)
         try:
             self.conn, self.path = conn, target
             # A new file nobody reads until the pointer names it: no journal and no sync
@@ -219,11 +227,7 @@ class KbIndex:
             # life, and one fsync before the pointer is swapped.
             conn.execute("PRAGMA journal_mode = OFF")
             conn.execute("PRAGMA synchronous = OFF")
-            racy = any(m > now - RACY_NS for _, _, _, m in found) or stats.unreadable > 0
-            meta = [("schema", str(SCHEMA)), ("fingerprint", fingerprint()),
-                    ("root", real_root(self.root)), ("fts", str(int(self.fts))),
-                    ("scan", "" if racy else digest(found))]
-            self._fill(conn, records, sizes, meta)
+            self._fill(conn, got, chunks, tail, sizes, stats, meta)
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = FULL")
             _fsync(target)
@@ -232,23 +236,44 @@ class KbIndex:
         except (OSError, sqlite3.Error):
             self.close()
             unlink_db(target)
-            return self._in_memory(records, sizes, stats)
+            return self._in_memory(got, chunks, tail, sizes, stats)
+        except BaseException:  # the parse itself failed: no file left behind
+            self.close()
+            unlink_db(target)
+            raise
         if old is not None and old != target:
             unlink_db(old)
         stats.written = True
         return stats
 
-    def _fill(self, conn: sqlite3.Connection, records: list[kbschema.Record],
-              sizes: dict[str, tuple[int, int]], meta: list[tuple[str, str]]) -> None:
+    def _fill(self, conn: sqlite3.Connection, got: list[Row], chunks: Iterator[list[Parsed]],
+              tail: list[kbschema.Record], sizes: dict[str, tuple[int, int]], stats: Stats,
+              meta: Callable[[], list[tuple[str, str]]]) -> None:
+        """Create the tables and insert every row: those in `got` (a fallback's: inserted
+        before a database failed), then each chunk as it comes (appended to `got` and
+        counted in `stats`), then the files the scan could not read (`tail`); the meta
+        rows and the indexes last."""
         with self._write():
-            kbschema.fill(conn, self.fts, records, sizes, meta)
+            kbschema.create(conn, self.fts)
+            kbschema.insert_many(conn, self.fts, 1, got)
+            for chunk in chunks:
+                rows = [(rec, *(sizes[rec[0][0]] if readable else (0, 0)))
+                        for rec, readable in chunk]
+                readable = sum(ok for _, ok in chunk)
+                stats.parsed += readable
+                stats.unreadable += len(chunk) - readable
+                got.extend(rows)
+                kbschema.insert_many(conn, self.fts, len(got) - len(rows) + 1, rows)
+            kbschema.insert_many(conn, self.fts, len(got) + 1, [(r, 0, 0) for r in tail])
+            kbschema.finish(conn, self.fts, meta())
 
-    def _in_memory(self, records: list[kbschema.Record], sizes: dict[str, tuple[int, int]],
+    def _in_memory(self, got: list[Row], chunks: Iterator[list[Parsed]],
+                   tail: list[kbschema.Record], sizes: dict[str, tuple[int, int]],
                    stats: Stats) -> Stats:
         """The cache folder cannot be written: the same database, in memory (costs speed)."""
         conn = sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None)
         self.conn, self.path = conn, None
-        self._fill(conn, records, sizes, [])
+        self._fill(conn, got, chunks, tail, sizes, stats, list)
         stats.cache = "not writable"
         return stats
 

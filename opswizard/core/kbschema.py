@@ -151,23 +151,41 @@ def fill(conn: sqlite3.Connection, fts: bool, records: list[Record],
     """Create the tables of a new database and insert every record (inside the caller's
     transaction): row ids given here, one `executemany` per table, indexes made last.
     `sizes`: (size, mtime_ns) by key ((0, 0) for a key not there: always re-read)."""
-    ddl = schema(fts)
-    later = [d for d in ddl if d.startswith("CREATE INDEX")]
-    for statement in ddl:
-        if statement not in later:
+    create(conn, fts)
+    insert_many(conn, fts, 1, [(r, *sizes.get(r[0][0], (0, 0))) for r in records])
+    finish(conn, fts, meta)
+
+
+def create(conn: sqlite3.Connection, fts: bool) -> None:
+    """Create the tables of a new database, without their indexes (`finish` makes them
+    once the rows are in: cheaper than keeping them up to date row by row)."""
+    for statement in schema(fts):
+        if not statement.startswith("CREATE INDEX"):
             conn.execute(statement)
-    conn.executemany("INSERT INTO meta VALUES (?, ?)", meta)
-    numbered = list(enumerate(records, 1))
-    conn.executemany(INSERT_ROW, ((rid, r[0][0], *sizes.get(r[0][0], (0, 0)), *r[0][1:])
-                                  for rid, r in numbered))
-    conn.executemany(INSERT_FOLLOWUP, ((rid, *f) for rid, r in numbered for f in r[1]))
-    conn.executemany(INSERT_LINK, ((rid, *link) for rid, r in numbered for link in r[2]))
-    conn.executemany(INSERT_TAG, ((rid, t) for rid, r in numbered for t in r[3]))
-    conn.executemany(INSERT_SERVICE, ((rid, k) for rid, r in numbered for k in r[4]))
+
+
+def insert_many(conn: sqlite3.Connection, fts: bool, first: int,
+                records: list[tuple[Record, int, int]]) -> None:
+    """Insert (record, size, mtime_ns) rows into a new database, numbered from `first`,
+    one `executemany` per table (a rebuild calls it chunk after chunk, in order)."""
+    numbered = list(enumerate(records, first))
+    conn.executemany(INSERT_ROW, ((rid, r[0][0], size, mtime, *r[0][1:])
+                                  for rid, (r, size, mtime) in numbered))
+    conn.executemany(INSERT_FOLLOWUP, ((rid, *f) for rid, (r, _, _) in numbered for f in r[1]))
+    conn.executemany(INSERT_LINK, ((rid, *link) for rid, (r, _, _) in numbered
+                                   for link in r[2]))
+    conn.executemany(INSERT_TAG, ((rid, t) for rid, (r, _, _) in numbered for t in r[3]))
+    conn.executemany(INSERT_SERVICE, ((rid, k) for rid, (r, _, _) in numbered for k in r[4]))
     if fts:
-        conn.executemany(INSERT_FTS, ((rid, *r[5]) for rid, r in numbered))
-    for statement in later:
-        conn.execute(statement)
+        conn.executemany(INSERT_FTS, ((rid, *r[5]) for rid, (r, _, _) in numbered))
+
+
+def finish(conn: sqlite3.Connection, fts: bool, meta: list[tuple[str, str]]) -> None:
+    """The meta rows and the indexes of a new database, once every row is in."""
+    conn.executemany("INSERT INTO meta VALUES (?, ?)", meta)
+    for statement in schema(fts):
+        if statement.startswith("CREATE INDEX"):
+            conn.execute(statement)
 
 
 def insert(conn: sqlite3.Connection, fts: bool, rec: Record, size: int, mtime_ns: int) -> None:
