@@ -39,6 +39,7 @@ from opswizard.core import (
     mdlines,
     parse,
     store,
+    template,
 )
 from opswizard.core.fences import FENCE_OPEN
 from opswizard.core.model import Entry, EntryBase, Part
@@ -478,3 +479,54 @@ def test_items_only_is_what_chunks_gives_when_every_line_is_an_item(
         found = mdlines.chunks(lines, marker)
         assert all(chunk.item for chunk in found)
         assert [chunk.text for chunk in found] == texts
+
+
+# Field lines of the usual shape and their near misses, list items and blank lines.
+FIELD_LINES = [
+    "- **Title**: a", "- **Title**:", "- **Title** : b", "-\t**Title**:\tc", "   * **Severity**: x",
+    "+ **Date**:  2025-01-01", "- ** Owner **: o", "- **Title:** b", "- ***Title**: b",
+    "- **Ti*tle**: b", "- **Title**: ```", "- **Title**: a ~~~ b", "    - **Title**: a",
+    "- **Title** b", "-**Title**: a", "- **a**: **b**: c", "- **Title**: a **b**", "- ",
+    "-", "text", "  ", "", "\t", "- **Title**: a\x0b", "1. **Title**: a", "- **   **: x",
+]
+
+
+@SOME
+@given(st.lists(st.tuples(st.integers(1, 9), st.sampled_from(FIELD_LINES + ITEMS)),
+                max_size=12))
+def test_fields_only_is_what_items_only_and_split_label_give(
+        lines: list[tuple[int, str]]) -> None:
+    pairs = fastsummary.fields_only(lines)
+    if pairs is not None:
+        texts = fastsummary.items_only(lines, mdlines.BULLET)
+        assert texts is not None
+        assert [(label.strip(), text) for label, text in pairs] == [
+            mdlines.split_label(text) for text in texts]
+
+
+def test_fields_only_reads_the_usual_shape_and_declines_the_rest() -> None:
+    assert fastsummary.fields_only([(1, "- **Title**: a"), (2, ""), (3, "- **Date**:")]) == [
+        ("Title", "a"), ("Date", "")]
+    for odd in ("- **Title:** b", "text", "- **Title**: ```", "-", "- ***Title**: b"):
+        assert fastsummary.fields_only([(1, "- **Title**: a"), (2, odd)]) is None
+
+
+@SOME
+@given(st.lists(st.sampled_from(TRAPS + ["# Tags", "## Tags ##", "   ### Context", "#x",
+                                         "####### Context", "### Context #", "#\tContext"]),
+                max_size=12))
+def test_the_remembered_headings_split_as_the_regex_does(lines: list[str]) -> None:
+    body = "\n".join(lines)
+    first = mdblocks.blocks(fastsummary._Sink(), body, 1)
+    again = mdblocks.blocks(fastsummary._Sink(), body, 1)  # now from the memory
+    mdblocks._HEADING_OF.clear()
+    assert first == again == mdblocks.blocks(fastsummary._Sink(), body, 1)
+    for line in lines:
+        heading = mdblocks._HEADING.match(line) if "#" in line[:4] else None
+        if heading is None:
+            assert "#" not in line[:4] or mdblocks._heading(line) is None
+        else:
+            name = mdblocks._heading_name(heading.group(2))
+            spec = template.section_for_heading(name)
+            assert mdblocks._heading(line) == (
+                len(heading.group(1)), spec, spec is None and template.is_tag_heading(name))

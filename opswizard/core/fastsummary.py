@@ -151,10 +151,44 @@ def _read(text: str) -> _Read | None:
     return got
 
 
+# A field's line as opswizard writes it (`- **Label**: text`): what BULLET then `_LABEL`'s
+# first form read from it, in one match.
+_FIELD_LINE = re.compile(r"^ {0,3}[-*+][ \t]+\*\*([^*]+?)\*\*[ \t]*:[ \t]*(.*)$", re.S)
+
+
+def fields_only(lines: list[tuple[int, str]]) -> list[tuple[str, str]] | None:
+    """(label, text) of each line when every line is blank or a field's line of the usual
+    shape (`_FIELD_LINE`) holding no fence marker: what `items_only` then `split_label`
+    give. Else None."""
+    out: list[tuple[str, str]] = []
+    match = _FIELD_LINE.match
+    for _, line in lines:
+        got = match(line)
+        if got is None:
+            if line.strip():
+                return None
+        elif "```" in line or "~~~" in line:
+            return None
+        else:
+            out.append((got[1], got[2]))
+    return out
+
+
 def _read_fields(got: _Read, key: str, lines: list[tuple[int, str]]) -> None:
     extra = got.extra.setdefault(key, [])
     filled: set[str] = set()
     fields = got.fields
+    pairs = fields_only(lines)
+    if pairs is not None:
+        for raw_label, text in pairs:
+            name = raw_label.strip()
+            spec = _field_spec(key, name) if name else None
+            if spec is None or spec.key in filled:
+                extra.append((name, text, False))
+                continue
+            filled.add(spec.key)
+            fields[spec.key] = kinds.normalise(spec.kind, text)
+        return
     texts = items_only(lines, BULLET)
     if texts is None:
         found: list[tuple[str, bool]] = [(chunk.text, chunk.item)
@@ -262,9 +296,11 @@ def _is_empty(got: _Read, spec_key: str, kind: SectionKind) -> bool:
 
 
 def _required_ok(got: _Read) -> bool:
-    get = got.fields.get
+    get, known = got.fields.get, _OK.get
     for f in _ALL_FIELDS:
-        if not _value_ok(f, get(f.key, "")):
+        value = get(f.key, "")
+        ok = known((f.key, value))  # `_value_ok`'s look-up, without a call per field
+        if not (_value_ok(f, value) if ok is None else ok):
             return False
     return not any(_is_empty(got, s.key, s.kind) for s in _REQUIRED_SECTIONS)
 

@@ -83,12 +83,11 @@ def blocks(result: Sink, body: str, first_line: int) -> list[Block]:
                 Finding("error", "merge conflict marker: resolve the conflict first", no)
             )
             result.writable = False
-        heading = _HEADING.match(line) if "#" in line[:4] else None
+        heading = _heading(line) if "#" in line[:4] else None
         if heading:
-            level, name = len(heading.group(1)), _heading_name(heading.group(2))
-            spec = section_for_heading(name)
+            level, spec, tags = heading
             current = out[-1]
-            if spec is None and is_tag_heading(name):
+            if tags:
                 out.append(Block(None, level, no, [(no, line)], tags=True))
                 continue
             if spec is not None:
@@ -106,6 +105,27 @@ def blocks(result: Sink, body: str, first_line: int) -> list[Block]:
             Finding("warning", "code fence is never closed: it runs to the end", fences.opened_at)
         )
     return out
+
+
+_HEADING_OF: dict[str, tuple[int, SectionSpec | None, bool] | None] = {}
+
+
+def _heading(line: str) -> tuple[int, SectionSpec | None, bool] | None:
+    """A heading line's level, the template section it names and whether it is a tags
+    heading (None: not a heading); remembered (a knowledge base repeats its headings)."""
+    try:
+        return _HEADING_OF[line]
+    except KeyError:
+        pass
+    heading = _HEADING.match(line)
+    info = None
+    if heading:
+        level, name = len(heading.group(1)), _heading_name(heading.group(2))
+        spec = section_for_heading(name)
+        info = (level, spec, spec is None and is_tag_heading(name))
+    if len(line) <= 200 and len(_HEADING_OF) < 4096:  # a hostile file must not fill memory
+        _HEADING_OF[line] = info
+    return info
 
 
 def _heading_name(raw: str) -> str:
