@@ -25,7 +25,7 @@ from .commands._shared import kb_option
 from .commands._shared import kb_root as _root
 from .core import store
 from .core.sanitize import clean, clean_line, dumps
-from .core.template import CATEGORIES, SEVERITIES, STATUSES
+from .core.vocab import CATEGORIES, SEVERITIES, STATUSES
 
 if TYPE_CHECKING:  # pragma: no cover
     from .core.findings import Finding

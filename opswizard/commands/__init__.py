@@ -14,7 +14,6 @@ Textual) are imported inside the command's function.
 from __future__ import annotations
 
 import importlib
-import pkgutil
 from collections.abc import MutableMapping
 from typing import Any
 
@@ -23,6 +22,8 @@ import click
 
 def _module_names() -> dict[str, str]:
     """Command name (as the module's name suggests it) -> module name, nothing imported."""
+    import pkgutil  # here: `opswizard browse` finds `browse` in the group and never asks
+
     return {info.name.removesuffix("_cmd"): info.name
             for info in pkgutil.iter_modules(__path__) if not info.name.startswith("_")}
 

@@ -14,6 +14,14 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+# The vocabularies and the preamble live in `vocab.py` (the command line and the browser
+# need them at start, not this module's classes); re-exported here.
+from .vocab import CATEGORIES as CATEGORIES
+from .vocab import ENVIRONMENTS as ENVIRONMENTS
+from .vocab import PREAMBLE as PREAMBLE
+from .vocab import SEVERITIES as SEVERITIES
+from .vocab import STATUSES as STATUSES
+
 
 class SectionKind(StrEnum):
     """How a section's body is laid out in markdown."""
@@ -39,20 +47,6 @@ class FieldKind(StrEnum):
     ENVIRONMENT = "environment"
     LIST = "list"  # comma separated (Related Services)
     QUANTITY = "quantity"  # a metric: should hold a number
-
-
-CATEGORIES: tuple[str, ...] = (
-    "issue",
-    "performance",
-    "configuration",
-    "deployment",
-    "recovery",
-    "monitoring",
-    "maintenance",
-)
-SEVERITIES: tuple[str, ...] = ("LOW", "MEDIUM", "HIGH", "CRITICAL")
-ENVIRONMENTS: tuple[str, ...] = ("Production", "Staging", "Development")
-STATUSES: tuple[str, ...] = ("draft", "final")
 
 
 @dataclass(frozen=True)
@@ -283,9 +277,6 @@ FIELD_BY_KEY: dict[str, tuple[SectionSpec, FieldSpec]] = {
 # Headings that are read as the entry's tags (the seed's "Searchable Tags" list),
 # never written back into the body: tags live in the frontmatter.
 TAG_HEADINGS: tuple[str, ...] = ("searchable tags", "tags")
-
-# The first lines of every entry opswizard writes (the seed's examples start so).
-PREAMBLE = "# Operational Learning Entry\n\n## Learning Entry"
 
 SCHEMA_VERSION = 1
 

@@ -17,7 +17,7 @@ from textual.timer import Timer
 from textual.widgets import Input
 
 from ...core.facets import Facets
-from ...core.template import CATEGORIES, SEVERITIES, STATUSES
+from ...core.vocab import CATEGORIES, SEVERITIES, STATUSES
 from ..widgets.entry_preview import EntryPreview
 from ..widgets.entry_table import EntryTable
 

@@ -18,7 +18,7 @@ from textual.widgets import Static
 
 from ...core.excerpt import excerpt
 from ...core.sanitize import clean
-from ...core.template import PREAMBLE
+from ...core.vocab import PREAMBLE
 from ..safe import fmt, line
 
 if TYPE_CHECKING:  # pragma: no cover
