@@ -10,7 +10,6 @@ Also here: edit locks, so a second opswizard editing the same entry is warned.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import socket
@@ -34,6 +33,8 @@ def state_dir() -> Path:
 
 
 def _key(root: Path, path: Path | None, entry_id: str) -> str:
+    import hashlib  # here, as below: the browser starts without OpenSSL's set-up
+
     what = f"{root.resolve()}\0{path.resolve() if path else 'new:' + entry_id}"
     return hashlib.sha256(what.encode("utf-8", "surrogatepass")).hexdigest()[:24]
 
@@ -175,6 +176,8 @@ def pending(root: Path) -> list[Journal]:
 
 # -- edit locks ----------------------------------------------------------------------------------
 def _lock_file(path: Path) -> Path:
+    import hashlib
+
     key = hashlib.sha256(str(path.resolve()).encode("utf-8", "surrogatepass")).hexdigest()[:24]
     return state_dir() / "locks" / f"{key}.json"
 

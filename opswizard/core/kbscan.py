@@ -12,7 +12,6 @@ differ, which costs one full comparison when a run switches from one to the othe
 
 from __future__ import annotations
 
-import hashlib
 import os
 import time
 from pathlib import Path
@@ -53,6 +52,8 @@ class Listing:
     @property
     def signature(self) -> str:
         """One hash of every file's size, mtime and key: equal, nothing changed."""
+        import hashlib  # here, as below: `opswizard browse` starts without it
+
         return "find:" + hashlib.sha256(self.raw).hexdigest()
 
     def found(self) -> Found:
@@ -200,6 +201,8 @@ def walk(root: Path) -> tuple[Found, Failed]:
 def digest(found: Found) -> str:
     """One hash of every file's key, size and mtime: equal, nothing changed (the
     listing's own, when `find` listed them)."""
+    import hashlib
+
     if found.signature:
         return found.signature
     text = repr([(k, n, m) for _, k, n, m in found])  # scan order: stable while

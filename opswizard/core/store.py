@@ -8,7 +8,6 @@ fsync, `os.replace`, folder fsync) and a new entry never overwrites a file.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import stat
 import tempfile
@@ -55,6 +54,8 @@ class Loaded:
 
 
 def digest(data: bytes) -> str:
+    import hashlib  # here: OpenSSL's set-up is not paid by every start (the browser's)
+
     return hashlib.sha256(data).hexdigest()
 
 
