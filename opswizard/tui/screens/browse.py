@@ -117,7 +117,8 @@ class BrowseScreen(BrowseActions):
         self._preview_timer: Timer | None = None
         self._filter_timer: Timer | None = None
         self._painted = threading.Event()
-        """Set once the screen is first painted: loading waits for it (not to slow it)."""
+        """Set once the screen is first painted and its keys made: loading waits for it
+        (not to slow them)."""
         self._resumed = False
 
     def compose(self) -> ComposeResult:
@@ -140,7 +141,10 @@ class BrowseScreen(BrowseActions):
 
     def on_mount(self) -> None:
         self.sub_title = clean_line(self.root.name)
-        self.call_after_refresh(self._painted.set)
+        # Loading starts once the first frame is painted and the callbacks queued for it have
+        # run (the footer makes its keys there): a worker started with the frame would take
+        # the interpreter from them.
+        self.call_after_refresh(self.call_after_refresh, self._painted.set)
         self.reload()
 
     # -- loading -----------------------------------------------------------------------------
