@@ -42,6 +42,11 @@ class Stats:
     how: str = "stat"  # how changes were found: "stat" or "git"
 
 
+def scan_stamp(signature: str, files: int) -> str:
+    """What `meta` keeps of a quiet listing: its hash and how many files it held."""
+    return f"{signature} {files}" if signature else ""
+
+
 def update(index: KbIndex, progress: bulkparse.Progress | None, workers: int | None) -> Stats:
     """Bring `index` (a usable database) up to date: parse what changed, drop what is
     gone, in one write transaction. Returns what was done."""
@@ -49,14 +54,19 @@ def update(index: KbIndex, progress: bulkparse.Progress | None, workers: int | N
     stats = Stats(cache="ok")
     listed = listing(index.root)
     if listed is not None:
-        count, signature = listed.count, listed.signature
+        signature = listed.signature
     else:
         found, failed = walk(index.root)
-        count, signature = len(found) + len(failed), digest(found) if not failed else ""
-    if (signature and index._meta("scan") == signature and count
-            == index.conn.execute("SELECT count(*) FROM rows").fetchone()[0]):
-        stats.files = stats.reused = count  # every file as the index last saw it
-        return stats
+        signature = digest(found) if not failed else ""
+    seen, _, files = index._meta("scan").rpartition(" ")
+    if signature and seen == signature and files.isdigit():
+        # The same hash, the same files: as many as when it was stored (`files`, so the
+        # listing is not counted); the rows must still be that many.
+        rows = index.conn.execute("SELECT count(*) FROM rows").fetchone()[0]
+        if rows == int(files):
+            stats.files = stats.reused = rows  # every file as the index last saw it
+            index.rows = (index.version, rows)
+            return stats
     if listed is not None:
         found, failed = listed.found(), []
     stats.files = len(found) + len(failed)
@@ -93,7 +103,7 @@ def update(index: KbIndex, progress: bulkparse.Progress | None, workers: int | N
     stats.reused = len(found) - stats.parsed - stats.rehashed - stats.unreadable
     sizes = {key: (size, mtime_ns) for _, key, size, mtime_ns in found}
     racy = any(mtime_ns > now - RACY_NS for _, _, _, mtime_ns in found)
-    quiet = "" if racy or new_errors or failed else signature
+    quiet = "" if racy or new_errors or failed else scan_stamp(signature, len(found))
     if not (parsed or new_errors or touched or gone):
         if quiet and quiet != index._meta("scan"):
             with index._write(bump=False) as conn:

@@ -88,6 +88,7 @@ class KbIndex:
         self.path: Path | None = None
         self.stats = Stats()
         self.version = 0  # goes up whenever a refresh changed something
+        self.rows: tuple[int, int] | None = None  # (version, rows) a refresh counted
         self.fts = HAS_FTS5
         self._summaries: list[Summary] | None = None
 
@@ -207,7 +208,8 @@ class KbIndex:
         def meta() -> list[tuple[str, str]]:
             return [("schema", str(SCHEMA)), ("fingerprint", fingerprint()),
                     ("root", real_root(self.root)), ("fts", str(int(self.fts))),
-                    ("scan", "" if racy or stats.unreadable else digest(found))]
+                    ("scan", "" if racy or stats.unreadable
+                     else changes.scan_stamp(digest(found), len(found)))]
 
         got: list[Row] = []  # every row inserted so far (for the fallback)
         folder = cache_dir()

@@ -83,7 +83,12 @@ class Search:
             self._version = self.kb.version
             self._vocab, self._sorted, self._memory = None, [], None
             conn = self.kb.conn
-            self._count = conn.execute("SELECT count(*) FROM rows").fetchone()[0] if conn else 0
+            counted = self.kb.rows  # the refresh's own count, if it made one
+            if counted is not None and counted[0] == self._version:
+                self._count = counted[1]
+            else:
+                self._count = (conn.execute("SELECT count(*) FROM rows").fetchone()[0]
+                               if conn else 0)
 
     def vocabulary(self) -> dict[str, int]:
         """term -> entries holding it (loaded once per index version, kept in memory)."""
