@@ -35,6 +35,7 @@ from opswizard.core import (
     frontmatter,
     kbdb,
     kbschema,
+    kinds,
     mdblocks,
     mdlines,
     parse,
@@ -45,7 +46,7 @@ from opswizard.core.fences import FENCE_OPEN
 from opswizard.core.model import Entry, EntryBase, Part
 from opswizard.core.render import render_bytes
 from opswizard.core.summary import summarize, summarize_full
-from opswizard.core.template import SECTIONS
+from opswizard.core.template import SECTIONS, FieldKind
 
 from .summary_agree import agree as _agree
 from .test_roundtrip_properties import entries
@@ -530,3 +531,26 @@ def test_the_remembered_headings_split_as_the_regex_does(lines: list[str]) -> No
             spec = template.section_for_heading(name)
             assert mdblocks._heading(line) == (
                 len(heading.group(1)), spec, spec is None and template.is_tag_heading(name))
+
+
+@SOME
+@given(st.lists(st.sampled_from(TRAPS + ["# Tags", "#### sub", "   ### Context", "#x", "text",
+                                         "```", "~~~py", "<<<<<<< HEAD", ">>>>>>> b", "=======",
+                                         "- ```bash", "<<<<<<<", "  ## Raw"]),
+                max_size=14), st.integers(1, 9))
+def test_the_block_split_without_markers_is_the_split_with_them(lines: list[str],
+                                                                  first: int) -> None:
+    """`blocks` skips the fence and conflict checks on a body holding no ``` ~~~ <<<<<<<
+    or >>>>>>>: it must split as the loop that makes them (`marked_blocks`)."""
+    body = "\n".join(lines)
+    fast, slow = fastsummary._Sink(), fastsummary._Sink()
+    assert mdblocks.blocks(fast, body, first) == mdblocks.marked_blocks(slow, body, first)
+    assert (fast.findings, fast.writable) == (slow.findings, slow.writable)
+
+
+@SOME
+@given(st.sampled_from(sorted(kinds.STRIPPED)),
+       st.text(max_size=40) | st.sampled_from(["2025-01-01", " 2025-01-01T10:00:00Z",
+                                                "Monitoring", "critical ", "staging", ""]))
+def test_the_kinds_said_only_stripped_are_only_stripped(kind: FieldKind, raw: str) -> None:
+    assert kinds.normalise(kind, raw) == raw.strip()

@@ -180,6 +180,7 @@ def _read_fields(got: _Read, key: str, lines: list[tuple[int, str]]) -> None:
     fields = got.fields
     pairs = fields_only(lines)
     if pairs is not None:
+        stripped = kinds.STRIPPED
         for raw_label, text in pairs:
             name = raw_label.strip()
             spec = _field_spec(key, name) if name else None
@@ -187,7 +188,8 @@ def _read_fields(got: _Read, key: str, lines: list[tuple[int, str]]) -> None:
                 extra.append((name, text, False))
                 continue
             filled.add(spec.key)
-            fields[spec.key] = kinds.normalise(spec.kind, text)
+            fields[spec.key] = (text.strip() if spec.kind in stripped
+                                else kinds.normalise(spec.kind, text))
         return
     texts = items_only(lines, BULLET)
     if texts is None:

@@ -107,6 +107,10 @@ def is_placeholder(value: str) -> bool:
 _BRACKETED = re.compile(r"\[([^\[\]]*)\]")
 
 
+STRIPPED = frozenset({FieldKind.TEXT, FieldKind.DURATION, FieldKind.LIST, FieldKind.QUANTITY})
+"""The kinds whose value `normalise` only strips (a caller may strip it without the call)."""
+
+
 @_cached
 def normalise(kind: FieldKind, raw: str) -> str:
     """The canonical spelling of a value, or the value unchanged if it cannot be read."""

@@ -67,6 +67,24 @@ class Sink(Protocol):
 
 def blocks(result: Sink, body: str, first_line: int) -> list[Block]:
     """The body's lines grouped by section (a block of raw text: `spec` None)."""
+    if "```" in body or "~~~" in body or "<<<<<<<" in body or ">>>>>>>" in body:
+        return marked_blocks(result, body, first_line)
+    # No fence can open and no line is a conflict marker: only the headings matter.
+    out: list[Block] = [Block(None, 0, first_line, [])]
+    lines = out[0].lines
+    for no, line in enumerate(body.split("\n"), first_line):
+        if "#" in line[:4]:
+            heading = _heading(line)
+            if heading:
+                _place(out, heading, no, line)
+                lines = out[-1].lines
+                continue
+        lines.append((no, line))
+    return out
+
+
+def marked_blocks(result: Sink, body: str, first_line: int) -> list[Block]:
+    """`blocks` of a body that may hold fences or conflict markers."""
     out: list[Block] = [Block(None, 0, first_line, [])]
     fences = FenceTracker()
     # A fence opens only on a line holding ``` or ~~~, a conflict marker starts with < or >,
@@ -85,26 +103,31 @@ def blocks(result: Sink, body: str, first_line: int) -> list[Block]:
             result.writable = False
         heading = _heading(line) if "#" in line[:4] else None
         if heading:
-            level, spec, tags = heading
-            current = out[-1]
-            if tags:
-                out.append(Block(None, level, no, [(no, line)], tags=True))
-                continue
-            if spec is not None:
-                out.append(Block(spec, level, no, []))
-                continue
-            if current.spec is not None and level > current.level:
-                current.lines.append((no, line))  # a sub-heading inside a section
-                continue
-            if current.spec is not None or current.tags:
-                out.append(Block(None, level, no, [(no, line)]))
-                continue
+            _place(out, heading, no, line)
+            continue
         out[-1].lines.append((no, line))
     if fences.open:
         result.findings.append(
             Finding("warning", "code fence is never closed: it runs to the end", fences.opened_at)
         )
     return out
+
+
+def _place(out: list[Block], heading: tuple[int, SectionSpec | None, bool], no: int,
+           line: str) -> None:
+    """Put a heading line where it belongs: a new block, or a line of the current one."""
+    level, spec, tags = heading
+    current = out[-1]
+    if tags:
+        out.append(Block(None, level, no, [(no, line)], tags=True))
+    elif spec is not None:
+        out.append(Block(spec, level, no, []))
+    elif current.spec is not None and level > current.level:
+        current.lines.append((no, line))  # a sub-heading inside a section
+    elif current.spec is not None or current.tags:
+        out.append(Block(None, level, no, [(no, line)]))
+    else:
+        current.lines.append((no, line))
 
 
 _HEADING_OF: dict[str, tuple[int, SectionSpec | None, bool] | None] = {}
