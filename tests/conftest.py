@@ -75,3 +75,16 @@ def another_live_opswizard() -> subprocess.Popen[bytes]:
     while b"opswizard" not in cmdline.read_bytes() and time.monotonic() < deadline:
         time.sleep(0.01)
     return other
+
+
+@pytest.fixture(params=["find", "walk"])
+def lister(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch,
+           tmp_path: Path) -> str:
+    """How the files are listed: one `find` process, or the walk in Python (no find)."""
+    from opswizard.core import kbscan
+
+    if request.param == "walk":
+        monkeypatch.setattr(kbscan, "_USE_FIND", False)
+    elif kbscan.listing(tmp_path) is None:
+        pytest.skip("no GNU find here: the walk is all there is")
+    return str(request.param)

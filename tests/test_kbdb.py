@@ -23,34 +23,15 @@ from opswizard.core.model import new_entry
 from opswizard.core.summary import Summary
 from opswizard.core.views import summary
 
+from .index_helpers import OLD_NS, aged_copy
+
 FIXTURES = Path(__file__).parent / "fixtures"
 BROWSE_KB = FIXTURES / "browse_kb"
-OLD_NS = 1_600_000_000 * 10**9  # an mtime far from "just now" (not racy)
 
 
 @pytest.fixture
 def kb(tmp_path: Path) -> Path:
-    root = tmp_path / "kb"
-    shutil.copytree(BROWSE_KB, root)
-    _age(root)
-    return root
-
-
-def _age(root: Path) -> None:
-    """Give every file an old mtime: a just-written file is always hashed again (racy)."""
-    for path in store.scan(root):
-        os.utime(path, ns=(OLD_NS, OLD_NS))
-
-
-@pytest.fixture(params=["find", "walk"])
-def lister(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch,
-           tmp_path: Path) -> str:
-    """How the files are listed: one `find` process, or the walk in Python (no find)."""
-    if request.param == "walk":
-        monkeypatch.setattr(kbscan, "_USE_FIND", False)
-    elif kbscan.listing(tmp_path) is None:
-        pytest.skip("no GNU find here: the walk is all there is")
-    return str(request.param)
+    return aged_copy(tmp_path / "kb")
 
 
 @pytest.fixture

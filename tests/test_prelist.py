@@ -6,7 +6,6 @@ later run; nothing is left running."""
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -16,9 +15,8 @@ import pytest
 
 from opswizard.core import kbindex, kbscan, prelist, store
 
-FIXTURES = Path(__file__).parent / "fixtures"
-BROWSE_KB = FIXTURES / "browse_kb"
-OLD_NS = 1_600_000_000 * 10**9  # an mtime far from "just now" (not racy)
+from .index_helpers import aged_copy
+
 PROGRAM = "/usr/local/bin/opswizard"
 
 
@@ -35,11 +33,7 @@ def nothing_left(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 def kb(tmp_path: Path) -> Path:
     if kbscan.listing(tmp_path) is None:
         pytest.skip("no GNU find here: the walk is all there is")
-    root = tmp_path / "kb"
-    shutil.copytree(BROWSE_KB, root)
-    for path in store.scan(root):
-        os.utime(path, ns=(OLD_NS, OLD_NS))
-    return root
+    return aged_copy(tmp_path / "kb")
 
 
 def _start_early(root: Path, command: str = "search") -> int:

@@ -5,8 +5,6 @@ index's back, an older stamp, a count from an older version of the index."""
 
 from __future__ import annotations
 
-import os
-import shutil
 import sqlite3
 from pathlib import Path
 
@@ -15,27 +13,12 @@ import pytest
 from opswizard.core import kbdb, kbindex, kbscan, store
 from opswizard.core.search import Query, Search
 
-BROWSE_KB = Path(__file__).parent / "fixtures" / "browse_kb"
-OLD_NS = 1_600_000_000 * 10**9  # not racy
+from .index_helpers import aged_copy
 
 
 @pytest.fixture
 def kb(tmp_path: Path) -> Path:
-    root = tmp_path / "kb"
-    shutil.copytree(BROWSE_KB, root)
-    for path in store.scan(root):
-        os.utime(path, ns=(OLD_NS, OLD_NS))
-    return root
-
-
-@pytest.fixture(params=["find", "walk"])
-def lister(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch,
-           tmp_path: Path) -> str:
-    if request.param == "walk":
-        monkeypatch.setattr(kbscan, "_USE_FIND", False)
-    elif kbscan.listing(tmp_path) is None:
-        pytest.skip("no GNU find here")
-    return str(request.param)
+    return aged_copy(tmp_path / "kb")
 
 
 def _sql(kb: Path, statement: str) -> list[tuple[object, ...]]:
