@@ -79,7 +79,7 @@ def test_a_forked_pool_sends_back_what_one_process_reads(kb: Path) -> None:
         "files = [(p.relative_to(root).as_posix(), str(p)) for p in sorted(store.scan(root))]\n"
         "bulkparse.CHUNK = 3\n"
         "method = bulkparse.start_context()\n"
-        "pooled = bulkparse.index_files(files, workers=2)\n"
+        "pooled = [g for c in bulkparse.index_chunks(files, workers=2) for g in c]\n"
         "alone = bulkparse._index_chunk(files)\n"
         "print(method, len(pooled), pooled == alone)\n"
     )
@@ -97,7 +97,8 @@ def test_a_pool_that_breaks_midway_leaves_the_rest_to_this_process(
     monkeypatch.setattr(bulkparse, "CHUNK", 3)
     monkeypatch.setattr(bulkparse, "_index_chunk_packed", dying)
     calls: list[tuple[int, int]] = []
-    pooled = bulkparse.index_files(files, lambda d, t: calls.append((d, t)), workers=2)
+    progress = lambda d, t: calls.append((d, t))  # noqa: E731
+    pooled = [g for c in bulkparse.index_chunks(files, progress, workers=2) for g in c]
     assert pooled == bulkparse._index_chunk(files)
     assert calls[-1] == (len(files), len(files))
     assert [d for d, _ in calls] == sorted(d for d, _ in calls)  # never backwards
@@ -115,9 +116,12 @@ def test_rows_streamed_chunk_by_chunk_are_the_rows_inserted_at_once(
     conn = sqlite3.connect(":memory:")
     found = kbdb.scan(kb)[0]  # the rebuild's order
     files = [(key, path) for path, key, _, _ in found]
-    records = [rec for rec, _ in bulkparse.index_files(files, workers=1)]
+    records = [rec for c in bulkparse.index_chunks(files, workers=1) for rec, _ in c]
     sizes = {key: (size, mtime) for _, key, size, mtime in found}
-    kbschema.fill(conn, kbdb.HAS_FTS5, records, sizes, streamed_meta(streamed))
+    kbschema.create(conn, kbdb.HAS_FTS5)  # every row in one insert, numbered from 1
+    kbschema.insert_many(conn, kbdb.HAS_FTS5, 1,
+                         [(r, *sizes.get(r[0][0], (0, 0))) for r in records])
+    kbschema.finish(conn, kbdb.HAS_FTS5, streamed_meta(streamed))
     at_once = _tables(conn)
     for name in at_once:
         if name == "rows":  # mtimes of files just written are kept as 0 (racy)

@@ -308,7 +308,7 @@ def test_the_pool_sends_back_the_same_records(tmp_path: Path,
     _fill_kb(root)
     files = [(p.relative_to(root).as_posix(), str(p)) for p in sorted(root.rglob("*.md"))]
     monkeypatch.setattr(bulkparse, "CHUNK", 8)
-    pooled = bulkparse.index_files(files, workers=2)
+    pooled = [g for c in bulkparse.index_chunks(files, workers=2) for g in c]
     alone = [(kbschema.record(summarize_full(k, Path(p).read_bytes(), Path(p))), True)
              for k, p in files]
     assert pooled == alone

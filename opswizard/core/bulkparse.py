@@ -59,20 +59,15 @@ def _index_chunk_packed(files: list[File]) -> bytes:
     return marshal.dumps(_index_chunk(files))
 
 
-def index_files(files: list[File], progress: Progress | None = None,
-                workers: int | None = None) -> list[tuple[Record, bool]]:
-    """Each (key, path)'s index rows (`kbschema.record`), in order, and False where the file
-    could not be read (its rows then say why): what a whole rebuild inserts. Each file is
-    read where it is parsed (in a pool's workers: the parent only scans and inserts), and
-    a worker sends back plain tuples (cheap to pickle) with the search terms already cut."""
-    return [got for chunk in index_chunks(files, progress, workers) for got in chunk]
-
-
 def index_chunks(files: list[File], progress: Progress | None = None,
                  workers: int | None = None) -> Iterator[list[tuple[Record, bool]]]:
-    """`index_files` chunk by chunk, in order, as they are parsed: the caller inserts a
-    chunk while the pool parses the next ones. A pool is started before this returns
-    (so it forks before the caller opens a database)."""
+    """Each (key, path)'s index rows (`kbschema.record`), and False where the file could not
+    be read (its rows then say why), chunk by chunk, in order, as they are parsed: the
+    caller (a whole rebuild) inserts a chunk while the pool parses the next ones. Each file
+    is read where it is parsed (in a pool's workers: the parent only scans and inserts),
+    and a worker sends back plain tuples, marshalled, with the search terms already cut. A
+    pool is started before this returns (so it forks before the caller opens a
+    database)."""
     return _chunks(_index_chunk, files, progress, workers, _index_chunk_packed)
 
 

@@ -146,16 +146,6 @@ def schema(fts: bool) -> list[str]:
     return ddl
 
 
-def fill(conn: sqlite3.Connection, fts: bool, records: list[Record],
-         sizes: dict[str, tuple[int, int]], meta: list[tuple[str, str]]) -> None:
-    """Create the tables of a new database and insert every record (inside the caller's
-    transaction): row ids given here, one `executemany` per table, indexes made last.
-    `sizes`: (size, mtime_ns) by key ((0, 0) for a key not there: always re-read)."""
-    create(conn, fts)
-    insert_many(conn, fts, 1, [(r, *sizes.get(r[0][0], (0, 0))) for r in records])
-    finish(conn, fts, meta)
-
-
 def create(conn: sqlite3.Connection, fts: bool) -> None:
     """Create the tables of a new database, without their indexes (`finish` makes them
     once the rows are in: cheaper than keeping them up to date row by row)."""
