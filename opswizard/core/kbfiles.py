@@ -12,24 +12,22 @@ import stat
 from collections.abc import Iterator
 from pathlib import Path
 
-DEFAULT_SUBDIR = Path("docs") / "ops-knowledge"
+from .prelist import DEFAULT_SUBDIR as PRELIST_SUBDIR
+from .prelist import resolve_root
+
+DEFAULT_SUBDIR = Path(*PRELIST_SUBDIR)
+
+
 class StoreError(OSError):
     """A save or read that cannot be done; the message says what to do next."""
 
 
 def find_root(explicit: str | os.PathLike[str] | None = None, cwd: Path | None = None) -> Path:
     """`--kb PATH`, else `$OPSWIZARD_KB`, else docs/ops-knowledge in the enclosing git
-    repository, else the current folder."""
-    if explicit:
-        return Path(explicit).expanduser().absolute()
-    env = os.environ.get("OPSWIZARD_KB")
-    if env:
-        return Path(env).expanduser().absolute()
-    here = (cwd or Path.cwd()).absolute()
-    for candidate in (here, *here.parents):
-        if (candidate / ".git").exists():
-            return candidate / DEFAULT_SUBDIR
-    return here
+    repository, else the current folder (`prelist.resolve_root`: the listing started
+    before the imports uses the same rule)."""
+    return Path(resolve_root(os.fspath(explicit) if explicit else None,
+                             os.fspath(cwd) if cwd is not None else None))
 
 
 # -- reading ---------------------------------------------------------------------------------

@@ -37,6 +37,8 @@ FIND_FORMAT = "%s %T@ %P\\0"
 the path under the root, a NUL."""
 TEMP_GLOB = ".opswizard-*.tmp"
 """A save's temp files (`store.TEMP_PREFIX` + anything + `store.TEMP_SUFFIX`; a test)."""
+DEFAULT_SUBDIR = ("docs", "ops-knowledge")
+"""Where the knowledge base sits in a git repository, when nothing names it."""
 COMMANDS = frozenset({"search", "list", "show", "validate", "links", "report", "stats",
                       "actions"})
 """The commands that list the tree first thing (`kb_root`'s sweep), before writing."""
@@ -104,16 +106,24 @@ def root_of(args: list[str]) -> str | None:
         i += 1
     if command not in COMMANDS:
         return None
+    return resolve_root(explicit)
+
+
+def resolve_root(explicit: str | None, cwd: str | None = None) -> str:
+    """The knowledge base root: `--kb PATH`, else `$OPSWIZARD_KB`, else docs/ops-knowledge
+    in the enclosing git repository, else the current folder; absolute. The one rule:
+    `store.find_root` gives it as a Path (here, with `os` alone: it runs before the
+    imports)."""
     if explicit:
         return _absolute(explicit)
     env = os.environ.get("OPSWIZARD_KB")
     if env:
         return _absolute(env)
-    here = _absolute(os.getcwd())
+    here = _absolute(cwd or os.getcwd())
     candidate = here
     while True:
         if os.path.exists(os.path.join(candidate, ".git")):
-            return os.path.join(candidate, "docs", "ops-knowledge")
+            return os.path.join(candidate, *DEFAULT_SUBDIR)
         parent = os.path.dirname(candidate)
         if parent == candidate:
             return here
@@ -233,5 +243,5 @@ def _read(fd: int) -> bytes:
         offset += len(chunk)
 
 
-__all__ = ["COMMANDS", "FIND_FORMAT", "TEMP_GLOB", "discard", "find_command", "pending",
-           "root_of", "start", "take"]
+__all__ = ["COMMANDS", "DEFAULT_SUBDIR", "FIND_FORMAT", "TEMP_GLOB", "discard",
+           "find_command", "pending", "resolve_root", "root_of", "start", "take"]
