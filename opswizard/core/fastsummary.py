@@ -174,40 +174,35 @@ def fields_only(lines: list[tuple[int, str]]) -> list[tuple[str, str]] | None:
     return out
 
 
+def _field_lines(lines: list[tuple[int, str]]) -> list[tuple[str | None, str, bool]]:
+    """(label, text, True) of each item of a FIELDS section, (None, text, False) of each
+    other chunk: `fields_only` where every line has the usual shape, else the items
+    (`items_only`, or `chunks`) split at their labels."""
+    pairs = fields_only(lines)
+    if pairs is not None:
+        return [(label.strip(), text, True) for label, text in pairs]
+    texts = items_only(lines, BULLET)
+    found = ([(text, True) for text in texts] if texts is not None
+             else [(chunk.text, chunk.item) for chunk in chunks(lines, BULLET)])
+    return [(*split_label(line), True) if item else (None, line, False)
+            for line, item in found]
+
+
 def _read_fields(got: _Read, key: str, lines: list[tuple[int, str]]) -> None:
     extra = got.extra.setdefault(key, [])
     filled: set[str] = set()
-    fields = got.fields
-    pairs = fields_only(lines)
-    if pairs is not None:
-        stripped = kinds.STRIPPED
-        for raw_label, text in pairs:
-            name = raw_label.strip()
-            spec = _field_spec(key, name) if name else None
-            if spec is None or spec.key in filled:
-                extra.append((name, text, False))
-                continue
-            filled.add(spec.key)
-            fields[spec.key] = (text.strip() if spec.kind in stripped
-                                else kinds.normalise(spec.kind, text))
-        return
-    texts = items_only(lines, BULLET)
-    if texts is None:
-        found: list[tuple[str, bool]] = [(chunk.text, chunk.item)
-                                         for chunk in chunks(lines, BULLET)]
-    else:
-        found = [(text, True) for text in texts]
-    for line, item in found:
+    fields, stripped = got.fields, kinds.STRIPPED
+    for label, text, item in _field_lines(lines):
         if not item:
-            extra.append((None, line, True))
+            extra.append((None, text, True))
             continue
-        label, text = split_label(line)
         spec = _field_spec(key, label) if label else None
         if spec is None or spec.key in filled:
             extra.append((label, text, False))
             continue
         filled.add(spec.key)
-        fields[spec.key] = kinds.normalise(spec.kind, text)
+        fields[spec.key] = (text.strip() if spec.kind in stripped
+                            else kinds.normalise(spec.kind, text))
 
 
 _SPEC_OF: dict[tuple[str, str], FieldSpec | None] = {}
