@@ -17,7 +17,7 @@ from pathlib import Path
 from .index import service_key, terms
 from .summary import SEARCH_NAMES, FollowUp, Summary
 
-SCHEMA = 2  # 2: rows_bad (the unreadable files, without reading every row)
+SCHEMA = 3  # 2: rows_bad (the unreadable files, without reading every row); 3: rows_count
 RACY_NS = 2_000_000_000  # 2 s: coarser than any file system's mtime tick in use
 SEP = "\x1f"  # between the values of a list field (tags, services, owners)
 
@@ -125,6 +125,10 @@ def schema(fts: bool) -> list[str]:
         # `KbIndex.bad()` (every command reports them): the few rows with an error, in key
         # order, without reading the whole table (17 ms of a warm search at 10,000 rows).
         "CREATE INDEX rows_bad ON rows(key, error) WHERE error != ''",
+        # `count(*)` (a warm start checks the rows are all there) walks the narrowest index:
+        # one on an integer column is about a tenth of the pages of the key's (10 ms of a
+        # warm search at 100,000 rows, reading the key's).
+        "CREATE INDEX rows_count ON rows(size)",
         "CREATE TABLE followups(row INTEGER NOT NULL, n INTEGER NOT NULL, text TEXT NOT NULL, "
         "owner TEXT NOT NULL, deadline TEXT NOT NULL, done INTEGER NOT NULL) STRICT",
         "CREATE INDEX followups_row ON followups(row)",
