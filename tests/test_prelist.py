@@ -140,7 +140,8 @@ def test_the_first_listing_of_the_same_root_takes_it(
     assert kbscan.sweep(kb) == []
     assert not prelist.pending() and calls == []
     listed = kbscan.listing(kb)  # the sweep's, kept for the index
-    assert listed is not None and listed.raw == expected.raw
+    assert listed is not None and listed.signature == expected.signature
+    assert listed.raw == expected.raw
 
 
 def test_a_listing_of_another_root_is_thrown_away(kb: Path, tmp_path: Path) -> None:
@@ -198,6 +199,43 @@ def test_an_unused_listing_is_ended_and_reaped(tmp_path: Path) -> None:
     for fd in (out, err):
         with pytest.raises(OSError):
             os.fstat(fd)
+
+
+def test_what_find_writes_while_it_runs_is_hashed_and_listed_whole(
+    kb: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """find writing its listing in many small pieces, with pauses (as over a big tree):
+    the listing taken early holds every byte, and its hash is the hash of those bytes."""
+    import hashlib
+    import shutil
+
+    for i in range(300):
+        (kb / "issues" / "general" / f"extra-{i:03}.md").write_text(f"entry {i}\n")
+    real = shutil.which("find")
+    assert real is not None
+    command = prelist.find_command(str(kb))
+    whole = subprocess.run([real, *command[1:]], capture_output=True, check=True,
+                           env=prelist.find_env()).stdout
+    tools = tmp_path / "tools"
+    tools.mkdir()
+    fake = tools / "find"
+    fake.write_text(
+        f"#!{sys.executable}\nimport os, subprocess, sys, time\n"
+        f"out = subprocess.run([{real!r}, *sys.argv[1:]], capture_output=True).stdout\n"
+        "for i in range(0, len(out), 499):\n"
+        "    os.write(1, out[i:i + 499])\n"
+        "    time.sleep(0.001)\n")
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{tools}{os.pathsep}{os.environ.get('PATH', '')}")
+    prelist.start([PROGRAM, "search", "pool", "--kb", str(kb)])
+    assert prelist.pending()
+    calls = _no_find_run_here(monkeypatch)
+    listed = kbscan.listing(kb)
+    assert listed is not None and calls == []
+    assert len(whole) > 20 * 499  # many pieces
+    assert listed.signature == "find:" + hashlib.sha256(whole).hexdigest()
+    assert listed.raw == whole
+    assert len(listed.found()) == whole.count(b"\0")
 
 
 # -- no find, a failing find ----------------------------------------------------------------

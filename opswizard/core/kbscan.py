@@ -37,12 +37,21 @@ _kept: dict[str, tuple[float, int, Listing]] = {}
 
 
 class Listing:
-    """The tree as one `find` listed it (raw bytes: one `size mtime key` + NUL per file)."""
+    """The tree as one `find` listed it (`raw`: one `size mtime key` + NUL per file; read
+    from `output` when first asked, if find's output was left in its memory file)."""
 
-    __slots__ = ("root", "raw")
+    __slots__ = ("root", "_raw", "_output")
 
-    def __init__(self, root: str, raw: bytes) -> None:
-        self.root, self.raw = root, raw
+    def __init__(self, root: str, raw: bytes | None, output: prelist.Output | None = None
+                 ) -> None:
+        self.root, self._raw, self._output = root, raw, output
+
+    @property
+    def raw(self) -> bytes:
+        if self._raw is None:
+            assert self._output is not None
+            self._raw = self._output.read()
+        return self._raw
 
     @property
     def count(self) -> int:
@@ -51,7 +60,10 @@ class Listing:
 
     @property
     def signature(self) -> str:
-        """One hash of every file's size, mtime and key: equal, nothing changed."""
+        """One hash of every file's size, mtime and key: equal, nothing changed (hashed
+        while find wrote it, when it was started early: `prelist.Output`)."""
+        if self._output is not None and self._output.sha256:
+            return "find:" + self._output.sha256
         import hashlib  # here, as below: `opswizard browse` starts without it
 
         return "find:" + hashlib.sha256(self.raw).hexdigest()
@@ -94,6 +106,7 @@ def _find(root: Path) -> tuple[Listing, list[tuple[str, float]], list[str]] | No
     start = root_text if os.path.isabs(root_text) else os.path.join(".", root_text)
     command = prelist.find_command(start)
     taken = prelist.take(command, usable=store.WRITES == 0)  # started before the imports
+    output: prelist.Output | None = None
     if taken is None:
         import subprocess
 
@@ -103,13 +116,16 @@ def _find(root: Path) -> tuple[Listing, list[tuple[str, float]], list[str]] | No
         except OSError:  # no find here
             _USE_FIND = False
             return None
-        taken = done.returncode, done.stdout, done.stderr
-    returncode, stdout, stderr = taken
+        returncode, stdout, stderr = done.returncode, done.stdout, done.stderr
+        size, last = len(stdout), stdout[-1:]
+    else:
+        returncode, output, stderr = taken
+        stdout, size, last = None, output.size, output.last
     if returncode != 0:
         if b"printf" in stderr:  # a find without -printf (BSD): not tried again
             _USE_FIND = False
         return None
-    if stdout and not stdout.endswith(b"\0"):
+    if size and last != b"\0":
         return None
     temps: list[tuple[str, float]] = []
     hidden: list[str] = []
@@ -127,7 +143,7 @@ def _find(root: Path) -> tuple[Listing, list[tuple[str, float]], list[str]] | No
                     return None
             else:
                 return None
-    return Listing(os.path.join(root_text, ""), stdout), temps, hidden
+    return Listing(os.path.join(root_text, ""), stdout, output), temps, hidden
 
 
 def sweep(root: Path, older_than: float = 60.0) -> list[Path] | None:

@@ -179,10 +179,11 @@ def start(argv: list[str]) -> None:
     atexit.register(discard)
 
 
-def take(command: list[str], usable: bool) -> tuple[int, bytes, bytes] | None:
-    """find's exit code, stdout and stderr, if the listing started by `start` ran exactly
-    `command` and is `usable` (no file written since); else None (the caller runs `find`
-    itself). Called once per listing: after the first call, always None."""
+def take(command: list[str], usable: bool) -> tuple[int, Output, bytes] | None:
+    """find's exit code, stdout (an `Output`, hashed while find wrote it) and stderr, if
+    the listing started by `start` ran exactly `command` and is `usable` (no file written
+    since); else None (the caller runs `find` itself). Called once per listing: after the
+    first call, always None."""
     global _pending
     pending, _pending = _pending, None
     if pending is None:
@@ -191,16 +192,91 @@ def take(command: list[str], usable: bool) -> tuple[int, bytes, bytes] | None:
         _end(pending)
         return None
     _, pid, out, err = pending
+    output = Output(out)
     try:
-        status = os.waitpid(pid, 0)[1]
+        status = output.follow(pid)
     except BaseException:  # interrupted (ctrl+c): the child is still ours to end
+        output.forget()  # `_end` closes the memory file
         _end(pending)
         raise
     try:
-        return os.waitstatus_to_exitcode(status), _read(out), _read(err)
+        return os.waitstatus_to_exitcode(status), output, _read(err)
     finally:
-        os.close(out)
         os.close(err)
+
+
+class Output:
+    """What find writes to its memory file: hashed (`sha256`) piece by piece while find
+    runs (`follow`: the wait for find is the longest part of a warm command over a big
+    tree, and this process has nothing else to do then), read whole only if asked
+    (`read`: a warm start that finds the hash it stored never needs the bytes)."""
+
+    __slots__ = ("_fd", "size", "last", "sha256")
+
+    def __init__(self, fd: int) -> None:
+        self._fd = fd
+        self.size = 0
+        self.last = b""  # the last byte written (a whole listing ends with a NUL)
+        self.sha256 = ""  # hex, once find has ended
+
+    def follow(self, pid: int) -> int:
+        """Hash what find writes until it ends; find's wait status."""
+        import hashlib
+        import select
+
+        digest = hashlib.sha256()
+
+        def more() -> None:  # what find wrote since the last look
+            while True:
+                piece = os.pread(self._fd, 1 << 20, self.size)
+                if not piece:
+                    return
+                digest.update(piece)
+                self.size += len(piece)
+                self.last = piece[-1:]
+
+        waiter = _pidfd(pid)
+        try:
+            while True:
+                ended, status = os.waitpid(pid, os.WNOHANG)
+                more()  # after the check: once find has ended, this reads all it wrote
+                if ended:
+                    break
+                if waiter >= 0:  # back at once when find ends, else every 2 ms
+                    select.select([waiter], [], [], 0.002)
+                else:
+                    select.select([], [], [], 0.002)
+        finally:
+            if waiter >= 0:
+                os.close(waiter)
+        self.sha256 = digest.hexdigest()
+        return status
+
+    def read(self) -> bytes:
+        """Every byte find wrote (then the memory file is closed)."""
+        data = _read(self._fd)
+        self.close()
+        return data
+
+    def forget(self) -> None:
+        """Leave the memory file to whoever else closes it."""
+        self._fd = -1
+
+    def close(self) -> None:
+        if self._fd >= 0:
+            os.close(self._fd)
+            self._fd = -1
+
+    def __del__(self) -> None:
+        self.close()
+
+
+def _pidfd(pid: int) -> int:
+    """A descriptor that becomes readable when the child ends (-1 where there is none)."""
+    try:
+        return os.pidfd_open(pid)
+    except (AttributeError, OSError):
+        return -1
 
 
 def discard() -> None:
