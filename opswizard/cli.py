@@ -144,12 +144,13 @@ def validate(
     from .core.findings import Finding
     from .core.parse import MAX_FILE_BYTES
 
-    targets = list(paths) or [_root(ctx, kb)]
+    root = _root(ctx, kb)  # once: each call sweeps the tree (one `find`)
+    targets = list(paths) or [root]
     report: list[dict[str, Any]] = []
     errors = warnings = files = 0
     progress = Progress("Checking")
-    link_warnings = _link_warnings(_root(ctx, kb), targets)
-    allowed = secrets.load_allowlist(_root(ctx, kb))
+    link_warnings = _link_warnings(root, targets)
+    allowed = secrets.load_allowlist(root)
     todo = list(_files(targets)) if progress.enabled else _files(targets)
     total = len(todo) if isinstance(todo, list) else 0
     for path, problem in todo:
