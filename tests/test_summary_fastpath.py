@@ -379,9 +379,33 @@ def test_the_summary_reader_agrees_on_strange_files(name: str) -> None:
 
 
 def test_the_summary_reader_declines_what_it_is_not_sure_of() -> None:
-    for name in ("empty.md", "nul.md", "latin1.md", "bom-crlf.md", "unclosed.md",
-                 "no-sections.md", "old-mac.md"):
+    for name in ("nul.md", "latin1.md", "bom-crlf.md", "unclosed.md", "old-mac.md"):
         assert fastsummary.read(name, STRANGE[name]) is None, name
+
+
+NOT_ENTRIES = {
+    "empty.md": b"",
+    "notes.md": b"# just notes\n\nnothing of the template\n",
+    "bad-yaml.md": b"---\ntitle: [unclosed\n---\n",
+    "bad-yaml-notes.md": b"---\ntitle: [unclosed\n---\n# notes\n### Tags\n- a\n",
+    "conflict.md": b"<<<<<<< HEAD\nours\n=======\ntheirs\n>>>>>>> b\n",
+    "bad-yaml-conflict.md": b"---\na: {\n---\n<<<<<<< HEAD\n>>>>>>> b\n",
+    "fence.md": b"```\n### Issue Summary\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(NOT_ENTRIES))
+def test_a_file_that_is_not_an_entry_is_read_without_the_full_parser(name: str) -> None:
+    summary = fastsummary.read(name, NOT_ENTRIES[name], Path(name))
+    assert summary is not None and summary.error and summary.title == name
+    assert _agree(NOT_ENTRIES[name], name)
+
+
+def test_unreadable_frontmatter_is_an_error_and_the_entry_is_still_read() -> None:
+    data = b"---\nid: [unclosed\n---\n### Issue Summary\n- **Title**: kept\n"
+    summary = fastsummary.read("x.md", data)
+    assert summary is not None and not summary.error and summary.title == "kept"
+    assert _agree(data)
 
 
 # Lines that change how a file reads: headings of every kind, list markers, labels,

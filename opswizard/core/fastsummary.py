@@ -5,10 +5,13 @@ the same `Summary` as parsing the file fully and summarising the entry
 (`summary.summarize_full`), over plain values: the same frontmatter reader, the same
 block split (`mdblocks.blocks`), the same list, label, action and fence readers
 (`mdlines`) and the same field kinds (`kinds`); the checklist is evaluated for
-its score only. Anything it is not sure of (not UTF-8, a NUL, a carriage return, over
-the size limit, broken frontmatter, no template section, any error while reading) makes
-it decline (None): the caller then takes the full path, so the answer is never
-different. `tests/test_summary_fastpath.py` proves the two agree.
+its score only (`fastscore.py`). Frontmatter that cannot be read is, as for the full
+parser, an error and no frontmatter; a file with no template section is not an entry
+(`summary.broken`), its error the full parser's first. Anything it is not sure of (not
+UTF-8, a NUL, a carriage return, over the size limit, an unclosed frontmatter, any error
+while reading) makes it decline (None): the caller then takes the full path (and imports
+the pydantic model), so the answer is never different. `tests/test_summary_fastpath.py`
+proves the two agree.
 """
 
 from __future__ import annotations
@@ -17,30 +20,19 @@ import hashlib
 import re
 from pathlib import Path
 
-from . import change as changes
-from . import codecheck, kinds
 from . import frontmatter as fm
-from .checklist import _LINK, _PLACEHOLDER_CODE, MIN_POINT_WORDS
+from . import kinds
+from .fastscore import percent
 from .findings import Finding
 from .links import _MD_LINK, LINK_SECTION
-from .mdblocks import MAX_FILE_BYTES, blocks, merge_tags, stable_id
+from .mdblocks import MAX_FILE_BYTES, NO_SECTIONS, blocks, merge_tags, stable_id
 from .mdlines import BULLET, STEP, action_parts, chunks, code_blocks, split_label, trim
-from .summary import _SEARCH_SPECS, FollowUp, Summary
+from .summary import _SEARCH_SPECS, FollowUp, Summary, broken
 from .tags import tags_from_text
-from .template import (
-    SECTION_BY_KEY,
-    SECTIONS,
-    FieldKind,
-    FieldSpec,
-    SectionKind,
-    norm_heading,
-)
+from .template import SECTIONS, FieldSpec, SectionKind, norm_heading
 
 _BY_LABEL = {s.key: {norm_heading(f.label): f for f in s.fields}
              for s in SECTIONS if s.kind is SectionKind.FIELDS}
-_ALL_FIELDS = tuple(f for s in SECTIONS for f in s.fields)
-_REQUIRED_SECTIONS = tuple(s for s in SECTIONS if s.required)
-_METRICS = tuple(f.key for f in SECTION_BY_KEY["metrics"].fields)
 _CODE_KINDS = (SectionKind.CODE, SectionKind.CHANGE)
 _LIST_KINDS = (SectionKind.STEPS, SectionKind.BULLETS, SectionKind.LABELLED)
 
@@ -61,9 +53,10 @@ class _Read:
     """What the summary needs of one file, as plain values."""
 
     __slots__ = ("id", "status", "tags", "fields", "extra", "items", "actions", "code",
-                 "prose")
+                 "prose", "error")
 
     def __init__(self) -> None:
+        self.error = ""  # not an entry (no template section): why, as the full parser says
         self.id = ""
         self.status = "draft"
         self.tags: list[str] = []
@@ -85,8 +78,10 @@ def read(key: str, data: bytes, path: Path | None = None) -> Summary | None:
         got = _read(text[1:] if text.startswith("\ufeff") else text)
         if got is None:
             return None
-        return _summary(got, key, path if path is not None else Path(key),
-                        hashlib.sha256(data).hexdigest())
+        where, sha256 = path if path is not None else Path(key), hashlib.sha256(data).hexdigest()
+        if got.error:
+            return broken(where, key, got.error, sha256)
+        return _summary(got, key, where, sha256)
     except Exception:  # never a different answer: the full path decides
         return None
 
@@ -97,11 +92,14 @@ def _read(text: str) -> _Read | None:
     except fm.FrontmatterError:
         return None
     got = _Read()
+    sink = _Sink()
+    values = None
     if fm_text is not None:
         try:
             values = fm.load(fm_text, base_line=2).values
-        except fm.FrontmatterError:
-            return None
+        except fm.FrontmatterError as exc:  # as the full parser: an error, then the body
+            sink.findings.append(Finding("error", str(exc), exc.line))  # as if no frontmatter
+    if values is not None:
         got.id = str(values.get("id") or "")
         status = str(values.get("status", "draft")).strip().lower()
         if status in ("draft", "final"):
@@ -109,7 +107,7 @@ def _read(text: str) -> _Read | None:
         tags = values.get("tags", [])
         got.tags = merge_tags([], tags if isinstance(tags, list) else [tags])
     seen: set[str] = set()
-    for block in blocks(_Sink(), body, body_line):
+    for block in blocks(sink, body, body_line):
         if block.tags:
             tag_lines = [line for _, line in block.lines[1:]]
             bullets = [line for line in tag_lines if BULLET.match(line)]
@@ -144,8 +142,8 @@ def _read(text: str) -> _Read | None:
             got.code[spec.key] = code_blocks(lines)
         else:
             got.prose[spec.key] = "\n".join(line for _, line in lines)
-    if not seen:  # not an entry: the full path says why
-        return None
+    if not seen:  # not an entry: why is the full parser's first error
+        got.error = next((f.message for f in sink.findings if f.level == "error"), NO_SECTIONS)
     if not got.id:
         got.id = stable_id(text)
     return got
@@ -254,7 +252,7 @@ def _summary(got: _Read, key: str, path: Path, sha256: str) -> Summary:
         key=key, path=path, sha256=sha256, id=got.id, title=get("title", ""), date=date,
         when=kinds.parse_date(date)[0], category=get("category", ""),
         severity=get("severity", ""), status=got.status, tags=tuple(got.tags),
-        services=tuple(services), owners=tuple(owners), percent=_percent(got),
+        services=tuple(services), owners=tuple(owners), percent=percent(got),
         texts=tuple(_field_text(got, services, spec) for spec in _SEARCH_SPECS),
         links=tuple(_hrefs(got)), followups=tuple(followups),
     )
@@ -274,117 +272,3 @@ def _hrefs(got: _Read) -> list[tuple[str, str]]:
         for part in (label or "", text):
             found.extend((m.group(1).strip(), m.group(2)) for m in _MD_LINK.finditer(part))
     return found
-
-
-# -- the checklist's score (`checklist.evaluate(...).percent`) ------------------------------
-def _is_empty(got: _Read, spec_key: str, kind: SectionKind) -> bool:
-    if kind is SectionKind.FIELDS:
-        spec = SECTION_BY_KEY[spec_key]
-        return not any(got.fields.get(f.key, "").strip() for f in spec.fields) and not any(
-            text.strip() or (label or "").strip() for label, text, _ in got.extra.get(spec_key, ()))
-    if kind in _LIST_KINDS:
-        return not any(text.strip() or (label or "").strip()
-                       for label, text, _ in got.items.get(spec_key, ()))
-    if kind in _CODE_KINDS:
-        return not any(code.strip() for _, code, _ in got.code.get(spec_key, ()))
-    if kind is SectionKind.ACTIONS:
-        return not any(t.strip() or o.strip() or d.strip() for t, _, o, d, _ in got.actions)
-    return not got.prose.get(spec_key, "").strip()
-
-
-def _required_ok(got: _Read) -> bool:
-    get, known = got.fields.get, _OK.get
-    for f in _ALL_FIELDS:
-        value = get(f.key, "")
-        ok = known((f.key, value))  # `_value_ok`'s look-up, without a call per field
-        if not (_value_ok(f, value) if ok is None else ok):
-            return False
-    return not any(_is_empty(got, s.key, s.kind) for s in _REQUIRED_SECTIONS)
-
-
-_OK: dict[tuple[str, str], bool] = {}
-
-
-def _value_ok(f: FieldSpec, value: str) -> bool:
-    """Neither a required field left empty (or a placeholder) nor a value in error (as
-    `checklist.missing_required` and `field_errors`), remembered by field and value."""
-    try:
-        return _OK[f.key, value]
-    except KeyError:
-        pass
-    if f.required and (not value.strip() or kinds.is_placeholder(value)):
-        ok = False
-    else:
-        problem = kinds.check(f.kind, value)
-        ok = problem is None or problem.level != "error"
-    if len(value) <= 256 and len(_OK) < 8192:  # a hostile file must not fill memory
-        _OK[f.key, value] = ok
-    return ok
-
-
-def _code_ok(got: _Read) -> bool:
-    for spec in SECTIONS:
-        if spec.kind not in _CODE_KINDS:
-            continue
-        for language, code, raw in got.code.get(spec.key, ()):
-            if raw or not code.strip():
-                continue
-            if _PLACEHOLDER_CODE.search(code) or not language:
-                return False
-            bad = codecheck.quick(language, code)
-            if bad and not bad.skipped:
-                return False
-            if spec.kind is SectionKind.CHANGE:
-                parts = changes.split(code)
-                if parts is not None and (not parts.before.strip() or not parts.after.strip()):
-                    return False
-    return True
-
-
-def _labelled(got: _Read, key: str) -> list[tuple[str, str]]:
-    return [((label or "").strip(), text.strip()) for label, text, raw in got.items.get(key, ())
-            if not raw and (text.strip() or (label or "").strip())]
-
-
-def _prevention_ok(got: _Read) -> bool:
-    measures = _labelled(got, "prevention_measures")
-    return bool(measures) and not any(
-        not m[1] or kinds.is_placeholder(m[1]) or len(m[1].split()) < 2 for m in measures)
-
-
-def _learning_ok(got: _Read) -> bool:
-    points = [text.strip() for _, text, raw in got.items.get("learning_points", ())
-              if not raw and text.strip()]
-    return bool(points) and not any(
-        len(p.split()) < MIN_POINT_WORDS or kinds.is_placeholder(p) for p in points)
-
-
-def _followups_ok(got: _Read) -> bool:
-    actions = [a for a in got.actions if not a[4] and a[0].strip()]
-    return bool(actions) and all(
-        owner.strip() and deadline.strip() and kinds.parse_day(deadline)
-        for _, _, owner, deadline, _ in actions)
-
-
-def _tagged_ok(got: _Read) -> bool:
-    category = got.fields.get("category", "")
-    if kinds.check(FieldKind.CATEGORY, category) or not category.strip():
-        return False
-    return bool(got.tags)
-
-
-def _related_ok(got: _Read) -> bool:
-    return any(_LINK.search(text) or _LINK.search(label)
-               for label, text in _labelled(got, "related_issues"))
-
-
-def _metrics_ok(got: _Read) -> bool:
-    return all(kinds.has_quantity(got.fields.get(key, "")) for key in _METRICS)
-
-
-_CHECKS = (_required_ok, _code_ok, _prevention_ok, _learning_ok, _followups_ok, _tagged_ok,
-           _related_ok, _metrics_ok)
-
-
-def _percent(got: _Read) -> int:
-    return round(100 * sum(bool(check(got)) for check in _CHECKS) / len(_CHECKS))

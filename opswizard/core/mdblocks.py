@@ -58,6 +58,10 @@ class Block:
     tags: bool = False
 
 
+NO_SECTIONS = "no template sections found: not an operational learning entry"
+"""Why a file is not an entry, when nothing else said why first (`parse._read_body`)."""
+
+
 class Sink(Protocol):
     """Where `blocks` puts what it finds (a `ParseResult`, or the summary reader's own)."""
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from . import frontmatter as fm
 from .findings import Finding, Where
-from .mdblocks import MAX_FILE_BYTES, blocks, merge_tags, stable_id
+from .mdblocks import MAX_FILE_BYTES, NO_SECTIONS, blocks, merge_tags, stable_id
 from .mdlines import BULLET, trim
 from .model import Entry as EntryModel
 from .model import EntryBase, Part, new_id
@@ -177,7 +177,7 @@ def _read_body(result: ParseResult, body: str, first_line: int) -> None:
     _insert_missing_sections(entry, seen)
     if not seen:
         result.findings.append(
-            Finding("error", "no template sections found: not an operational learning entry", 1)
+            Finding("error", NO_SECTIONS, 1)
         )
 
 
