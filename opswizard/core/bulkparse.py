@@ -23,6 +23,7 @@ from .summary import Summary, summarize
 
 PARALLEL_MIN = 1500  # files to parse before a process pool pays for its start
 CHUNK = 250  # files per task sent to a worker process
+TAIL = 50  # files per task for the last CHUNK * workers files (the workers end together)
 
 Progress = Callable[[int, int], None]
 """Called as `progress(done, total)` while files are parsed (total: files to parse)."""
@@ -31,6 +32,15 @@ Item = tuple[str, str, bytes]  # key, path, bytes
 File = tuple[str, str]  # key, path
 I = TypeVar("I")  # noqa: E741
 T = TypeVar("T")
+
+
+def warm_up() -> None:
+    """Import the summary reader (about 30 ms): the parent calls it while `find` lists the
+    tree, so forked workers inherit it instead of each importing it for its first chunk."""
+    try:
+        from . import fastsummary  # noqa: F401
+    except Exception:  # imported (and failing) again where it is used
+        pass
 
 
 def _summarize_chunk(items: list[Item]) -> list[Summary]:
@@ -98,7 +108,7 @@ def _chunks(work: Callable[[list[I]], list[T]], items: Sequence[I], progress: Pr
     if context == "spawn" and main_file and not os.path.exists(main_file):
         workers = 1  # `python - <script`: spawn cannot start a child (it re-imports the
         # main module by its path)
-    chunks = [list(items[i:i + CHUNK]) for i in range(0, total, CHUNK)]
+    chunks = [list(items[i:j]) for i, j in _bounds(total, workers)]
     if workers > 1 and len(chunks) > 1:
         try:
             pool, futures = _start_pool(packed or work, chunks, workers, context)
@@ -108,6 +118,16 @@ def _chunks(work: Callable[[list[I]], list[T]], items: Sequence[I], progress: Pr
             return _pool_results(pool, futures, chunks, work, progress, total,
                                  packed is not None)
     return _here(work, chunks, 0, 0, progress, total)
+
+
+def _bounds(total: int, workers: int) -> list[tuple[int, int]]:
+    """Where each chunk starts and ends: CHUNK files each, then TAIL files each over the
+    last CHUNK * workers (a worker left with a whole chunk at the end keeps the other
+    cores idle for up to one chunk's time)."""
+    tail = max(total - CHUNK * max(workers, 1), 0)
+    tail -= tail % CHUNK
+    return ([(i, min(i + CHUNK, tail)) for i in range(0, tail, CHUNK)]
+            + [(i, min(i + TAIL, total)) for i in range(tail, total, TAIL)])
 
 
 def _here(work: Callable[[list[I]], list[T]], chunks: list[list[I]], first: int, done: int,
