@@ -12,7 +12,9 @@ import os
 import posixpath
 import sqlite3
 from datetime import UTC, datetime
+from json.encoder import encode_basestring_ascii
 from pathlib import Path
+from urllib.parse import unquote
 
 from .index import service_key, terms
 from .summary import SEARCH_NAMES, FollowUp, Summary
@@ -229,7 +231,7 @@ def record(s: Summary) -> Record:
     return (
         (s.key, s.sha256, s.error, s.id, s.title, s.date, when.isoformat() if when else "",
          s.category, s.severity, s.status, SEP.join(s.tags), SEP.join(s.services),
-         SEP.join(s.owners), s.percent, json.dumps(s.texts),
+         SEP.join(s.owners), s.percent, _json_texts(s.texts),
          when.astimezone(UTC).isoformat() if when else ""),
         tuple((f.n, f.text, f.owner, f.deadline, int(f.done)) for f in s.followups),
         tuple((n, text, href, link_target(s.key, href)) for n, (text, href)
@@ -240,11 +242,14 @@ def record(s: Summary) -> Record:
     )
 
 
+def _json_texts(texts: tuple[str, ...]) -> str:
+    """`json.dumps(texts)` (the same text: ASCII, ", " between; half its cost)."""
+    return f"[{', '.join(map(encode_basestring_ascii, texts))}]"
+
+
 def link_target(key: str, href: str) -> str:
     """The key a Related Issues link names, relative to the linking entry's folder ("" for
     a URL, an anchor or a path leaving the knowledge base)."""
-    from urllib.parse import unquote
-
     target = unquote(href.split("#", 1)[0].split("?", 1)[0]).strip()
     if not target or "://" in target or target.startswith(("/", "mailto:")):
         return ""
