@@ -89,6 +89,31 @@ def test_a_forked_pool_sends_back_what_one_process_reads(kb: Path) -> None:
     assert out == [expected, str(len(_files(kb))), "True"]
 
 
+def test_a_cold_rebuild_forks_its_pool_with_the_summary_reader_already_imported(
+        kb: Path, tmp_path: Path) -> None:
+    """The reader is imported while the tree is listed (in a thread, done before the fork):
+    the workers inherit it instead of each importing it for its first chunk."""
+    script = (
+        "import sys, threading\n"
+        "from pathlib import Path\n"
+        "from opswizard.core import bulkparse, kbdb\n"
+        "bulkparse.CHUNK = 3\n"
+        "start = bulkparse._start_pool\n"
+        "def seen(work, chunks, workers, method):\n"
+        "    print(method, threading.active_count(),\n"
+        "          'opswizard.core.fastsummary' in sys.modules)\n"
+        "    return start(work, chunks, workers, method)\n"
+        "bulkparse._start_pool = seen\n"
+        "index = kbdb.KbIndex.open(Path(sys.argv[1]), workers=2)\n"
+        "print(index.stats.parsed)\n"
+    )
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    out = subprocess.run([sys.executable, "-c", script, str(kb)], capture_output=True,
+                         text=True, cwd=REPO, check=True, env=env).stdout.split()
+    expected = "fork" if sys.platform.startswith("linux") else "spawn"
+    assert out == [expected, "1", "True", str(len(_files(kb)))]
+
+
 def test_a_pool_that_breaks_midway_leaves_the_rest_to_this_process(
         kb: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     victim = sorted(store.scan(kb))[-1]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar, cast
@@ -33,13 +34,39 @@ I = TypeVar("I")  # noqa: E741
 T = TypeVar("T")
 
 
-def warm_up() -> None:
-    """Import the summary reader (about 30 ms): the parent calls it while `find` lists the
-    tree, so forked workers inherit it instead of each importing it for its first chunk."""
-    try:
-        from . import fastsummary  # noqa: F401
-    except Exception:  # imported (and failing) again where it is used
-        pass
+_POOL_MODULES = ("multiprocessing", "concurrent.futures.process")
+_warming: list[threading.Thread] = []
+
+
+def warm_up(workers: int | None = None) -> None:
+    """Start importing, in a thread, what parsing needs: the summary reader (about 30 ms)
+    and, unless `workers` is 1 or there is one CPU, what starts a pool (about 15 ms). The
+    caller lists the tree meanwhile (mostly waiting for `find`): a pool's processes, forked
+    once the thread is done (`_chunks` waits for it), inherit the modules instead of each
+    importing them for its first chunk."""
+    pool = workers != 1 and (os.cpu_count() or 1) > 1
+    wanted = ("opswizard.core.fastsummary", *(_POOL_MODULES if pool else ()))
+    if all(name in sys.modules for name in wanted):
+        return
+    thread = threading.Thread(target=_import, args=(wanted,), daemon=True)
+    thread.start()
+    _warming.append(thread)
+
+
+def _import(names: tuple[str, ...]) -> None:
+    import importlib
+
+    for name in names:
+        try:
+            importlib.import_module(name)
+        except Exception:  # imported (and failing) again where it is used
+            return
+
+
+def _warmed() -> None:
+    """Wait for `warm_up`'s thread: a pool forks from a process running one thread."""
+    while _warming:
+        _warming.pop().join()
 
 
 def _summarize_chunk(items: list[Item]) -> list[Summary]:
@@ -112,6 +139,8 @@ def _chunks(work: Callable[[list[I]], list[T]], items: Sequence[I], progress: Pr
         workers = (os.cpu_count() or 1) if total >= PARALLEL_MIN else 1
     if progress:
         progress(0, total)
+    if workers > 1:
+        _warmed()
     context = start_context()
     main_file = getattr(sys.modules.get("__main__"), "__file__", None)
     if context == "spawn" and main_file and not os.path.exists(main_file):

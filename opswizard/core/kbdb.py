@@ -40,7 +40,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from . import bulkparse, changes, kbscan, kbschema, store
+from . import bulkparse, changes, kbschema, store
 from .changes import Stats
 from .kbscan import digest, scan
 from .kbschema import (
@@ -75,22 +75,6 @@ def _fsync(path: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
-
-
-def _scan(root: Path) -> tuple[kbscan.Found, kbscan.Failed]:
-    """`scan`, while a thread imports what the parse needs (`bulkparse.warm_up`): the scan
-    mostly waits for `find`. The thread ends before this returns, so a pool still forks
-    from a process running one thread."""
-    import sys
-
-    if "opswizard.core.fastsummary" in sys.modules:
-        return scan(root)
-    warm = threading.Thread(target=bulkparse.warm_up, daemon=True)
-    warm.start()
-    try:
-        return scan(root)
-    finally:
-        warm.join()
 
 
 # -- the index --------------------------------------------------------------------------------
@@ -207,7 +191,8 @@ class KbIndex:
 
     def _rebuild(self, progress: bulkparse.Progress | None, workers: int | None) -> Stats:
         stats = Stats()
-        found, failed = _scan(self.root)
+        bulkparse.warm_up(workers)  # imported in a thread while the scan waits for `find`
+        found, failed = scan(self.root)
         stats.files = len(found) + len(failed)
         now = time.time_ns()
         sizes = {key: (size, 0 if mtime_ns > now - RACY_NS else mtime_ns)
