@@ -63,7 +63,7 @@ def scan_entries(root: Path) -> Iterator[os.DirEntry[str]]:
         stack.extend(reversed(folders))
 
 
-def read_bytes(path: Path) -> bytes:
+def read_bytes(path: Path | str) -> bytes:
     """A file's bytes, refusing what is not a regular file and what is over the cap."""
     flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
     try:

@@ -225,9 +225,9 @@ def digest(found: Found) -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()  # unchanged
 
 
-def read(path: str | Path) -> tuple[bytes | None, str]:
+def read(path: str) -> tuple[bytes | None, str]:
     """A file's bytes, or None and why it cannot be read."""
     try:
-        return store.read_bytes(path if isinstance(path, Path) else Path(path)), ""
+        return store.read_bytes(path), ""
     except store.StoreError as exc:
         return None, str(exc).removeprefix(f"{path}: ")

@@ -228,11 +228,12 @@ def record(s: Summary) -> Record:
     """A summary as rows: (the `rows` columns from `sha256` on, without size and mtime;
     its follow-ups; its links; its distinct tags; its service keys; its FTS5 document)."""
     when = s.when
+    iso = when.isoformat() if when else ""
     return (
-        (s.key, s.sha256, s.error, s.id, s.title, s.date, when.isoformat() if when else "",
+        (s.key, s.sha256, s.error, s.id, s.title, s.date, iso,
          s.category, s.severity, s.status, SEP.join(s.tags), SEP.join(s.services),
          SEP.join(s.owners), s.percent, _json_texts(s.texts),
-         when.astimezone(UTC).isoformat() if when else ""),
+         "" if when is None else iso if when.tzinfo is UTC else when.astimezone(UTC).isoformat()),
         tuple((f.n, f.text, f.owner, f.deadline, int(f.done)) for f in s.followups),
         tuple((n, text, href, link_target(s.key, href)) for n, (text, href)
               in enumerate(s.links)),
