@@ -213,13 +213,14 @@ class KbIndex:
         found, failed = scan(self.root)
         stats.files = len(found) + len(failed)
         now = time.time_ns()
-        sizes = {key: (size, 0 if mtime_ns > now - RACY_NS else mtime_ns)
-                 for _, key, size, mtime_ns in found}
         # Each file is read where it is parsed (a pool's worker: the reads in parallel too),
         # and each chunk is inserted as it comes back, while the pool parses the next ones.
-        # The pool starts (forks) before the database is opened.
+        # The pool starts (forks) before the database is opened, and before anything the
+        # workers do not need is done here.
         chunks = bulkparse.index_chunks([(key, path) for path, key, _, _ in found], progress,
                                         workers) if found else iter(())
+        sizes = {key: (size, 0 if mtime_ns > now - RACY_NS else mtime_ns)
+                 for _, key, size, mtime_ns in found}
         tail = [record(broken(Path(path), key, error)) for path, key, error in failed]
         stats.unreadable = len(tail)
         racy = any(m > now - RACY_NS for _, _, _, m in found)
