@@ -64,9 +64,13 @@ def _import(names: tuple[str, ...]) -> None:
 
 
 def _warmed() -> None:
-    """Wait for `warm_up`'s thread: a pool forks from a process running one thread."""
-    while _warming:
-        _warming.pop().join()
+    """Wait for `warm_up`'s threads: a pool forks from a process running one thread."""
+    while True:
+        try:
+            thread = _warming.pop()  # (two rebuilds in two threads may both be here)
+        except IndexError:
+            return
+        thread.join()
 
 
 def _summarize_chunk(items: list[Item]) -> list[Summary]:
